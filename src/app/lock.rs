@@ -1,0 +1,87 @@
+//! The run lock: at most one `run` / `fetch` / `publish` works on a store at a time.
+//!
+//! An OS file lock (`flock`) on `<store>.lock`, not a pid file: the kernel drops it when the
+//! process ends, however it ends, so a run killed with `kill -9` never leaves a stale lock.
+//!
+//! Must not: open the store itself.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
+
+/// Another process holds the lock of this store.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("another beatwire run is in progress (it holds {})", path.display())]
+    Held { path: PathBuf },
+    #[error("cannot create the lock file {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Held for as long as it lives; dropping it releases the lock.
+#[derive(Debug)]
+pub struct RunLock {
+    _file: File,
+    path: PathBuf,
+}
+
+impl RunLock {
+    /// Takes the lock of the store at `store`, without waiting.
+    pub fn acquire(store: &Path) -> Result<RunLock, LockError> {
+        let path = lock_path(store);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| LockError::Io {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|source| LockError::Io {
+                path: path.clone(),
+                source,
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(RunLock { _file: file, path }),
+            Err(TryLockError::WouldBlock) => Err(LockError::Held { path }),
+            Err(TryLockError::Error(source)) => Err(LockError::Io { path, source }),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn lock_path(store: &Path) -> PathBuf {
+    let mut name = store.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    store.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_holder_is_refused_until_the_first_drops() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("data").join("beatwire.sled");
+        let first = RunLock::acquire(&store).unwrap();
+        assert_eq!(
+            first.path(),
+            dir.path().join("data").join("beatwire.sled.lock")
+        );
+        assert!(matches!(
+            RunLock::acquire(&store),
+            Err(LockError::Held { .. })
+        ));
+        drop(first);
+        assert!(RunLock::acquire(&store).is_ok());
+    }
+}

@@ -1,0 +1,115 @@
+//! The run report: what happened to each source, in the shape `run --json` prints
+//! (DESIGN.md's CLI contract), and the one line per failing source that cron mails.
+//!
+//! Must not: decide anything; it records and renders.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceStatus {
+    Ok,
+    /// 304, or a body identical to the last one.
+    NotModified,
+    /// Not due yet.
+    Skipped,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceReport {
+    pub id: String,
+    #[serde(skip)]
+    pub url: String,
+    pub status: SourceStatus,
+    pub error: Option<String>,
+    pub new: usize,
+    pub updated: usize,
+    pub duplicates: usize,
+    pub filtered: usize,
+    pub http_status: Option<u16>,
+}
+
+impl SourceReport {
+    pub fn new(id: &str, url: &str, status: SourceStatus) -> SourceReport {
+        SourceReport {
+            id: id.to_owned(),
+            url: url.to_owned(),
+            status,
+            error: None,
+            new: 0,
+            updated: 0,
+            duplicates: 0,
+            filtered: 0,
+            http_status: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublishedReport {
+    pub items: usize,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunReport {
+    pub started: DateTime<Utc>,
+    pub finished: DateTime<Utc>,
+    pub sources: Vec<SourceReport>,
+    pub published: Option<PublishedReport>,
+}
+
+impl RunReport {
+    pub fn failed(&self) -> impl Iterator<Item = &SourceReport> {
+        self.sources
+            .iter()
+            .filter(|s| s.status == SourceStatus::Failed)
+    }
+
+    pub fn any_failed(&self) -> bool {
+        self.failed().next().is_some()
+    }
+
+    /// One line per failing source, naming the source and its URL: what cron mails.
+    pub fn failure_lines(&self) -> Vec<String> {
+        self.failed()
+            .map(|s| {
+                let error = s.error.as_deref().unwrap_or("failed");
+                // Errors name their URL; said once is enough when it is the source's own.
+                let error = error
+                    .strip_prefix(s.url.as_str())
+                    .and_then(|rest| rest.strip_prefix(": "))
+                    .unwrap_or(error);
+                format!("source {} ({}): {error}", s.id, s.url)
+            })
+            .collect()
+    }
+
+    /// "3 sources: 2 ok, 1 failed; 12 new, 1 updated; 40 stories in feed.xml"
+    pub fn summary_line(&self) -> String {
+        let count = |status| self.sources.iter().filter(|s| s.status == status).count();
+        let new: usize = self.sources.iter().map(|s| s.new).sum();
+        let updated: usize = self.sources.iter().map(|s| s.updated).sum();
+        let filtered: usize = self.sources.iter().map(|s| s.filtered).sum();
+        let mut line = format!(
+            "{} sources: {} ok, {} not modified, {} skipped, {} failed; {new} new, {updated} updated, {filtered} filtered out",
+            self.sources.len(),
+            count(SourceStatus::Ok),
+            count(SourceStatus::NotModified),
+            count(SourceStatus::Skipped),
+            count(SourceStatus::Failed),
+        );
+        if let Some(published) = &self.published {
+            line.push_str(&format!(
+                "; {} stories in {}",
+                published.items,
+                published.path.display()
+            ));
+        }
+        line
+    }
+}

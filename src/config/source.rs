@@ -1,0 +1,270 @@
+//! One `[[source]]` of `feeds.toml`: [`SourceRule`] with its `[source.list]` ([`ListRule`]) and
+//! `[source.article]` ([`ArticleRule`]), the walker that builds them, and the source fingerprint.
+//!
+//! This file must not fetch or match anything: selectors are compiled here and used elsewhere.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use encoding_rs::Encoding;
+use sha2::{Digest, Sha256};
+use toml_edit::{Item, TableLike};
+use url::Url;
+
+use super::problem::Report;
+use super::value::{self, Css, WEB, compiled, required};
+use super::walk::{Spanned, Table};
+use crate::model::SourceKind;
+
+/// One source of stories: a feed, or an HTML page that lists stories.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceRule {
+    /// Stable and unique; `[a-z0-9-]`.
+    pub id: String,
+    /// The outlet, shown in `<source>`; the id when not given.
+    pub name: String,
+    pub url: Url,
+    pub kind: SourceKind,
+    /// Overrides `[fetch].every`.
+    pub every: Option<Duration>,
+    /// Overrides charset detection.
+    pub encoding: Option<&'static Encoding>,
+    /// Overrides `[beat].timezone`.
+    pub timezone: Option<Tz>,
+    /// Whether `[filter]` applies to this source.
+    pub filter: bool,
+    /// How to find stories on the page; always present for `kind = "page"`, never for feeds.
+    pub list: Option<ListRule>,
+    /// How to read a story page; `None` means generic extraction.
+    pub article: Option<ArticleRule>,
+    /// The first 16 hex digits of a SHA-256 over the source's keys and values as written
+    /// (sub-tables included): editing any of them, a selector say, changes it.
+    pub fingerprint: String,
+}
+
+impl SourceRule {
+    /// The source's zone, or the beat's.
+    pub fn timezone_or(&self, beat: Tz) -> Tz {
+        self.timezone.unwrap_or(beat)
+    }
+
+    /// The source's interval, or the default.
+    pub fn every_or(&self, default: Duration) -> Duration {
+        self.every.unwrap_or(default)
+    }
+}
+
+/// `[source.list]`: how to find stories on a list page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListRule {
+    /// One element per story.
+    pub item: Css,
+    /// The element whose `href` is the story, inside `item`; `None` means the first `a[href]`.
+    pub link: Option<Css>,
+    /// The title, inside `item`; `None`: the link text.
+    pub title: Option<Css>,
+    /// The date, inside `item`.
+    pub date: Option<Css>,
+}
+
+/// `[source.article]`: how to read one story page.
+/// An absent selector falls back to generic extraction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleRule {
+    pub title: Option<Css>,
+    pub body: Option<Css>,
+    pub date: Option<Css>,
+    pub author: Option<Css>,
+    pub outlet: Option<Css>,
+    /// Elements dropped from the body before it is kept.
+    pub remove: Vec<Css>,
+    /// For feeds: fetch each new story's page for the full body.
+    pub full_text: bool,
+}
+
+const SOURCE_KEYS: &[&str] = &[
+    "id", "name", "url", "kind", "every", "encoding", "timezone", "filter", "list", "article",
+];
+const LIST_KEYS: &[&str] = &["item", "link", "title", "date"];
+const ARTICLE_KEYS: &[&str] = &[
+    "title",
+    "body",
+    "date",
+    "author",
+    "outlet",
+    "remove",
+    "full_text",
+];
+
+/// All `[[source]]` tables; `None` when any of them has a problem (all are reported).
+pub(super) fn sources(root: &Table<'_>, report: &mut Report<'_>) -> Option<Vec<SourceRule>> {
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Some(Vec::new());
+    for table in root.tables("source", "[[source]]", report) {
+        let (rule, id) = source(&table, report);
+        if let Some(Spanned { value: id, span }) = id {
+            if let Some(&first) = first_seen.get(&id) {
+                let line = report.line_of(first);
+                report.at(
+                    &span,
+                    format!("duplicate source id `{id}` (first at line {line})"),
+                );
+            } else {
+                first_seen.insert(id, span.start);
+            }
+        }
+        match (rule, out.as_mut()) {
+            (Some(rule), Some(list)) => list.push(rule),
+            _ => out = None,
+        }
+    }
+    out
+}
+
+fn kind(text: &str) -> Result<SourceKind, String> {
+    match text {
+        "feed" => Ok(SourceKind::Feed),
+        "page" => Ok(SourceKind::Page),
+        other => Err(format!(
+            "unknown source kind `{other}`; expected \"feed\" or \"page\""
+        )),
+    }
+}
+
+/// One source, and its id (for the duplicate check) even when the rest has problems.
+fn source(t: &Table<'_>, report: &mut Report<'_>) -> (Option<SourceRule>, Option<Spanned<String>>) {
+    t.deny_unknown(SOURCE_KEYS, report);
+    let id = required(t, "id", report, |s| value::slug(s, "source id"));
+    let name = t.string("name", report);
+    if let Some(name) = name.as_ref().filter(|n| n.value.trim().is_empty()) {
+        report.at(&name.span, "`name` must not be empty");
+    }
+    let url = required(t, "url", report, |s| value::url(s, "url", WEB));
+    let kind_given = compiled(t, "kind", report, kind);
+    let kind_ok = kind_given.is_some() || t.inner.get("kind").is_none();
+    let kind = kind_given.as_ref().map_or(SourceKind::Feed, |k| k.value);
+    let every = value::duration_at(t, "every", report).map(|d| d.value);
+    let encoding = compiled(t, "encoding", report, value::encoding).map(|e| e.value);
+    let timezone = compiled(t, "timezone", report, value::zone).map(|z| z.value);
+    let filter = t.boolean("filter", report).unwrap_or(true);
+
+    let list_table = t.table("list", "[source.list]", report);
+    let list = list_table.as_ref().and_then(|l| list_rule(l, report));
+    if kind_ok {
+        match (kind, &list_table) {
+            (SourceKind::Page, None) if t.inner.get("list").is_none() => {
+                let at = kind_given.as_ref().map_or(&t.span, |k| &k.span);
+                report.at(
+                    at,
+                    "kind = \"page\" needs a [source.list] table with `item`",
+                );
+            }
+            (SourceKind::Feed, Some(l)) => {
+                report.at(&l.span, "`[source.list]` is only for kind = \"page\"");
+            }
+            _ => {}
+        }
+    }
+    let article = t
+        .table("article", "[source.article]", report)
+        .map(|a| article_rule(&a, report));
+
+    let rule = (|| {
+        let id = id.clone()?.value;
+        Some(SourceRule {
+            name: name.map_or_else(|| id.clone(), |n| n.value),
+            id,
+            url: url?.value,
+            kind,
+            every,
+            encoding,
+            timezone,
+            filter,
+            list: if kind == SourceKind::Page {
+                Some(list?)
+            } else {
+                None
+            },
+            article,
+            fingerprint: fingerprint(t.inner, report.text()),
+        })
+    })();
+    (rule, id)
+}
+
+fn css(t: &Table<'_>, key: &str, report: &mut Report<'_>) -> Option<Css> {
+    compiled(t, key, report, Css::parse).map(|c| c.value)
+}
+
+fn list_rule(t: &Table<'_>, report: &mut Report<'_>) -> Option<ListRule> {
+    t.deny_unknown(LIST_KEYS, report);
+    let item = required(t, "item", report, Css::parse);
+    let link = css(t, "link", report);
+    let title = css(t, "title", report);
+    let date = css(t, "date", report);
+    Some(ListRule {
+        item: item?.value,
+        link,
+        title,
+        date,
+    })
+}
+
+/// The article rule; its problems are reported, bad selectors left out.
+fn article_rule(t: &Table<'_>, report: &mut Report<'_>) -> ArticleRule {
+    t.deny_unknown(ARTICLE_KEYS, report);
+    let mut remove = Vec::new();
+    for text in t
+        .strings("remove", report)
+        .map(|a| a.value)
+        .unwrap_or_default()
+    {
+        match Css::parse(&text.value) {
+            Ok(css) => remove.push(css),
+            Err(message) => report.at(&text.span, message),
+        }
+    }
+    ArticleRule {
+        title: css(t, "title", report),
+        body: css(t, "body", report),
+        date: css(t, "date", report),
+        author: css(t, "author", report),
+        outlet: css(t, "outlet", report),
+        remove,
+        full_text: t.boolean("full_text", report).unwrap_or(false),
+    }
+}
+
+/// Hashes every `key.path = value` of the table, values as written, in document order.
+fn fingerprint(table: &dyn TableLike, text: &str) -> String {
+    fn feed(hasher: &mut Sha256, prefix: &str, table: &dyn TableLike, text: &str) {
+        for (key, item) in table.iter() {
+            let path = if prefix.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            match item {
+                Item::Table(t) => feed(hasher, &path, t, text),
+                Item::Value(toml_edit::Value::InlineTable(t)) => feed(hasher, &path, t, text),
+                Item::ArrayOfTables(array) => {
+                    for t in array.iter() {
+                        feed(hasher, &path, t, text);
+                    }
+                }
+                _ => {
+                    let raw = item.span().and_then(|s| text.get(s)).unwrap_or_default();
+                    hasher.update(path.as_bytes());
+                    hasher.update(b"=");
+                    hasher.update(raw.as_bytes());
+                    hasher.update(b"\n");
+                }
+            }
+        }
+    }
+    let mut hasher = Sha256::new();
+    feed(&mut hasher, "", table, text);
+    let digest = hasher.finalize();
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,320 @@
+//! Whole-file tests of `feeds.toml` loading: the fixtures under `fixtures/config/`, the
+//! `[[source]]` rules, and `feeds.example.toml` at the package root.
+
+use pretty_assertions::assert_eq;
+
+use super::*;
+use crate::model::SourceKind;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/config")
+        .join(name)
+}
+
+fn problems_in(result: Result<Config, ConfigError>) -> Vec<String> {
+    match result {
+        Ok(_) => panic!("loaded without problems"),
+        Err(e) => e.problems().iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+fn problems_of(name: &str) -> Vec<String> {
+    problems_in(Config::load(&fixture(name)))
+}
+
+fn problems(text: &str) -> Vec<String> {
+    problems_in(Config::from_toml(text, Path::new("feeds.toml")))
+}
+
+const BEAT: &str = "[beat]\ntitle = \"西南经济协作\"\nlink = \"https://example.org/beat/\"\n";
+
+fn load(text: &str) -> Config {
+    Config::from_toml(text, Path::new("feeds.toml")).expect("config loads")
+}
+
+#[test]
+fn broken_config_reports_every_problem_at_its_position() {
+    assert_eq!(
+        problems_of("broken.toml"),
+        [
+            "3:8: `link` is not a valid URL `example.org/beat`: relative URL without a base",
+            "4:12: unknown time zone `Asia/Shangai`; did you mean `Asia/Shanghai`?",
+            "5:13: `max_items` must be an integer, found a string",
+            "8:1: unknown key `evrey` in [fetch]; did you mean `every`?",
+            "9:11: invalid duration `30 sec later`: expected number at 7 (write e.g. \"30s\", \"15m\", \"2h 30m\")",
+            "16:8: invalid CSS selector `div[`: unexpected end of selector",
+            "19:6: duplicate source id `scjjrb` (first at line 12)",
+            "21:8: kind = \"page\" needs a [source.list] table with `item`",
+            "26:1: `[source.list]` is only for kind = \"page\"",
+        ]
+    );
+    let err = Config::load(&fixture("broken.toml")).unwrap_err();
+    let first = err.to_string().lines().next().unwrap().to_owned();
+    assert!(first.ends_with("broken.toml:3:8: `link` is not a valid URL `example.org/beat`: relative URL without a base"), "{first}");
+    assert_eq!(err.to_string().lines().count(), 9);
+}
+
+#[test]
+fn valid_config_is_typed_and_paths_resolve_against_its_folder() {
+    let path = fixture("valid.toml");
+    let config = Config::load(&path).unwrap();
+    assert_eq!(config.path, path);
+    let beat = &config.beat;
+    assert_eq!(beat.title, "西南经济协作");
+    assert_eq!(beat.link.as_str(), "https://example.org/beat/");
+    assert_eq!(
+        beat.feed_url.as_ref().map(Url::as_str),
+        Some("https://example.org/beat/feed.xml")
+    );
+    assert_eq!(
+        (beat.language.as_str(), beat.timezone),
+        ("zh-CN", chrono_tz::Asia::Chongqing)
+    );
+    assert_eq!((beat.max_items, beat.keep_days), (50, 30));
+    assert_eq!(beat.store, fixture("state/beat.sled"));
+    assert_eq!(beat.output, Path::new("/var/lib/beatwire/public"));
+
+    let fetch = &config.fetch;
+    assert_eq!(fetch.user_agent, "beatwire-test/1.0");
+    assert_eq!((fetch.concurrency, fetch.per_host), (4, 2));
+    assert_eq!(fetch.per_host_interval, Duration::from_millis(1500));
+    assert_eq!(fetch.timeout, Duration::from_secs(120));
+    assert_eq!(fetch.max_body, 512 * 1024);
+    assert_eq!(fetch.every, Duration::from_secs(2 * 3600 + 30 * 60));
+    assert_eq!(
+        fetch.proxy.as_ref().map(Url::as_str),
+        Some("socks5h://127.0.0.1:1080")
+    );
+
+    assert_eq!(config.filter.include, ["经济协作", "川渝"]);
+    assert_eq!(config.filter.exclude, ["广告"]);
+    assert_eq!(
+        config.categories,
+        [CategoryRule {
+            name: "交通".into(),
+            slug: "transport".into(),
+            keywords: vec!["高铁".into(), "航道".into()]
+        }]
+    );
+
+    let feed = config.source("cq-feed").unwrap();
+    assert_eq!(
+        (feed.name.as_str(), feed.kind, feed.filter),
+        ("cq-feed", SourceKind::Feed, true)
+    );
+    assert_eq!((feed.list.is_none(), feed.article.is_none()), (true, true));
+    assert_eq!(feed.every_or(fetch.every), fetch.every);
+    assert_eq!(feed.timezone_or(beat.timezone), chrono_tz::Asia::Chongqing);
+
+    let page = config.source("scjjrb").unwrap();
+    assert_eq!(
+        (page.name.as_str(), page.kind, page.filter),
+        ("四川经济日报", SourceKind::Page, false)
+    );
+    assert_eq!(page.url.as_str(), "http://example.com/jjxz/");
+    assert_eq!(page.every_or(fetch.every), Duration::from_secs(15 * 60));
+    assert_eq!(page.encoding, Some(encoding_rs::GBK));
+    assert_eq!(page.timezone_or(beat.timezone), chrono_tz::Asia::Shanghai);
+    let list = page.list.as_ref().unwrap();
+    assert_eq!(list.item.text, "ul.news li");
+    assert_eq!(list.link.as_ref().map(|c| c.text.as_str()), Some("a"));
+    assert_eq!(
+        (
+            list.title.is_none(),
+            list.date.as_ref().map(|c| c.text.as_str())
+        ),
+        (true, Some("span.date"))
+    );
+    let article = page.article.as_ref().unwrap();
+    assert_eq!(
+        article.body.as_ref().map(|c| c.text.as_str()),
+        Some("#content, .TRS_Editor")
+    );
+    assert_eq!(
+        article
+            .remove
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>(),
+        [".share", "script"]
+    );
+    assert!(article.full_text && article.date.is_none());
+    assert!(config.source("nope").is_none());
+}
+
+#[test]
+fn compiled_selectors_match_real_html() {
+    let config = Config::load(&fixture("valid.toml")).unwrap();
+    let list = config.source("scjjrb").unwrap().list.clone().unwrap();
+    let html = scraper::Html::parse_fragment(
+        "<ul class=news><li><a href=/a>川渝合作</a><span class=date>12-24</span></li><li><a href=/b>b</a></li></ul>",
+    );
+    assert_eq!(html.select(&list.item.selector).count(), 2);
+}
+
+#[test]
+fn a_syntax_error_is_one_problem_at_its_position() {
+    assert_eq!(
+        problems_of("syntax.toml"),
+        ["5:7: invalid TOML: unclosed table, expected `]`"]
+    );
+    assert_eq!(
+        problems(&format!("{BEAT}keep_days = 3\nkeep_days = 4\n")),
+        ["5:1: invalid TOML: duplicate key"]
+    );
+}
+
+#[test]
+fn cjk_text_before_a_problem_counts_characters_not_bytes() {
+    // `every` is at byte 85 but character 77 of its line.
+    assert_eq!(
+        problems_of("cjk.toml"),
+        [
+            "1:77: invalid duration `十五分钟`: expected number at 0 (write e.g. \"30s\", \"15m\", \"2h 30m\")"
+        ]
+    );
+    let text = "[beat]\ntitle = \"重庆日报\" x\n";
+    assert_eq!(
+        problems(text),
+        ["2:16: invalid TOML: unexpected key or value, expected newline, `#`"]
+    );
+}
+
+#[test]
+fn a_bad_encoding_label_is_the_only_problem_of_a_good_config() {
+    assert_eq!(
+        problems_of("bad-encoding.toml"),
+        ["9:12: unknown encoding `gbk2312`; did you mean `gb2312`?"]
+    );
+}
+
+#[test]
+fn an_unreadable_file_names_its_path() {
+    let err = Config::load(&fixture("no-such-file.toml")).unwrap_err();
+    assert!(matches!(err, ConfigError::Read { .. }));
+    assert!(err.to_string().starts_with("cannot read "), "{err}");
+    assert!(err.to_string().contains("no-such-file.toml: "), "{err}");
+}
+
+#[test]
+fn sources_need_an_id_a_url_and_a_known_kind() {
+    let text = format!(
+        "{BEAT}[[source]]\nname = \"x\"\n[[source]]\nid = \"Cq_Daily\"\nurl = \"https://example.com/\"\nkind = \"rss\"\nencodng = \"gbk\"\n"
+    );
+    assert_eq!(
+        problems(&text),
+        [
+            "4:1: missing `id` in [[source]]",
+            "4:1: missing `url` in [[source]]",
+            "7:6: source id `Cq_Daily` may hold only a-z, 0-9 and `-`, found `C`",
+            "9:8: unknown source kind `rss`; expected \"feed\" or \"page\"",
+            "10:1: unknown key `encodng` in [[source]]; did you mean `encoding`?",
+        ]
+    );
+}
+
+#[test]
+fn list_and_article_rules_report_their_own_problems() {
+    let text = format!(
+        "{BEAT}[[source]]\nid = \"a\"\nurl = \"https://example.com/\"\nkind = \"page\"\n\
+         list = {{ titel = \"h2\" }}\n\
+         [source.article]\nremove = [\".ok\", \"p[\", 3]\nfull_text = \"yes\"\n"
+    );
+    assert_eq!(
+        problems(&text),
+        [
+            "8:8: missing `item` in [source.list]",
+            "8:10: unknown key `titel` in [source.list]; did you mean `title`?",
+            "10:18: invalid CSS selector `p[`: unexpected end of selector",
+            "10:24: `remove` must hold only strings, found an integer",
+            "11:13: `full_text` must be a boolean, found a string",
+        ]
+    );
+}
+
+#[test]
+fn top_level_shapes_are_checked() {
+    let text = format!(
+        "source = \"x\"\n{BEAT}[filter]\ninclude = \"川渝\"\nexclude = [\"\"]\n[fetch]\nevery = 30\nmax_body = true\n"
+    );
+    assert_eq!(
+        problems(&text),
+        [
+            "1:10: `source` must be an array of tables ([[source]]), found a string",
+            "6:11: `include` must be an array of strings, found a string",
+            "7:12: `exclude` must not hold an empty string",
+            "9:9: `every` must be a duration such as \"30m\", found an integer",
+            "10:12: `max_body` must be a size like \"10MiB\" or an integer of bytes, found a boolean",
+        ]
+    );
+    assert_eq!(
+        problems("[beat]\n"),
+        [
+            "1:1: missing `title` in [beat]",
+            "1:1: missing `link` in [beat]"
+        ]
+    );
+}
+
+#[test]
+fn the_fingerprint_follows_the_source_text_not_its_comments() {
+    let source = |selector: &str, comment: &str| {
+        let text = format!(
+            "{BEAT}[[source]]\nid = \"a\"\nurl = \"https://example.com/\"\nkind = \"page\"\n{comment}\n[source.list]\nitem = \"{selector}\"\n"
+        );
+        load(&text).sources[0].fingerprint.clone()
+    };
+    let base = source("ul li", "");
+    assert_eq!(base.len(), 16);
+    assert!(base.chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(source("ul li", "# the list of 今日西南"), base);
+    assert_ne!(source("ul.news li", ""), base);
+    let two = load(&format!(
+        "{BEAT}[[source]]\nid = \"a\"\nurl = \"https://example.com/\"\n[[source]]\nid = \"b\"\nurl = \"https://example.com/\"\n"
+    ));
+    assert_ne!(two.sources[0].fingerprint, two.sources[1].fingerprint);
+}
+
+#[test]
+fn the_example_config_loads_and_documents_the_beat() {
+    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/feeds.example.toml"));
+    let config = Config::load(path).unwrap();
+    assert_eq!(config.beat.title, "西南经济协作");
+    assert_eq!(config.beat.timezone, DEFAULT_TIMEZONE);
+    assert_eq!(
+        config.beat.store,
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/beatwire.sled")
+    );
+    assert_eq!(config.fetch.max_body, DEFAULT_MAX_BODY_BYTES);
+    assert_eq!(config.fetch.every, DEFAULT_EVERY);
+    assert_eq!(
+        config
+            .categories
+            .iter()
+            .map(|c| c.slug.as_str())
+            .collect::<Vec<_>>(),
+        ["transport", "industry"]
+    );
+    let kinds: Vec<_> = config
+        .sources
+        .iter()
+        .map(|s| (s.id.as_str(), s.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("cq-economy", SourceKind::Feed),
+            ("scjjrb", SourceKind::Page)
+        ]
+    );
+    let feed = config.source("cq-economy").unwrap();
+    assert!(feed.article.as_ref().is_some_and(|a| a.full_text));
+    let page = config.source("scjjrb").unwrap();
+    assert_eq!(page.encoding, Some(encoding_rs::GBK));
+    assert_eq!(
+        page.list.as_ref().map(|l| l.item.text.as_str()),
+        Some("ul.news li")
+    );
+    assert_eq!(page.article.as_ref().map(|a| a.remove.len()), Some(3));
+}

@@ -1,0 +1,143 @@
+//! Plain data shared by the stages: what a source yields (`RawItem`), what the store keeps (`Item`),
+//! how a story is recognised (`ItemKey`), and what is remembered per source (`SourceState`).
+//!
+//! This module must not import any other module of the crate and holds no behaviour beyond small
+//! accessors: stages own the logic, this file owns the vocabulary.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What kind of document a source's URL returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// An RSS 0.9x / 1.0 / 2.0, Atom or JSON Feed document.
+    Feed,
+    /// An HTML page that lists stories, read with `[source.list]` selectors.
+    Page,
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SourceKind::Feed => "feed",
+            SourceKind::Page => "page",
+        })
+    }
+}
+
+/// One story as found in a feed or on a list page, before normalisation.
+///
+/// Must not hold anything resolved or cleaned: links may be relative, HTML is unsanitized and
+/// text is as the document had it. Dates are already instants (the parser applied the zone).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RawItem {
+    /// The document's own id (`guid`, Atom `id`, JSON Feed `id`), when it had one.
+    pub guid: Option<String>,
+    /// The story's link as written in the document.
+    pub link: Option<String>,
+    pub title: Option<String>,
+    /// A short text or HTML summary (`description`, `summary`).
+    pub summary: Option<String>,
+    /// The full body, HTML (`content:encoded`, Atom `content`, JSON Feed `content_html`).
+    pub content: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub authors: Vec<String>,
+    pub categories: Vec<String>,
+}
+
+/// One way of recognising a story. A story is stored under every key it was seen with.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ItemKey {
+    /// A guid that was unique in its document, scoped to the source that gave it.
+    Guid { source: String, guid: String },
+    /// A canonical link (see `normalise::canonical_link`).
+    Link(String),
+}
+
+impl ItemKey {
+    /// The bytes the store indexes this key under. Distinct keys give distinct bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            ItemKey::Guid { source, guid } => format!("g\u{1f}{source}\u{1f}{guid}").into_bytes(),
+            ItemKey::Link(link) => format!("l\u{1f}{link}").into_bytes(),
+        }
+    }
+}
+
+impl fmt::Display for ItemKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ItemKey::Guid { source, guid } => write!(f, "guid {guid} of {source}"),
+            ItemKey::Link(link) => write!(f, "link {link}"),
+        }
+    }
+}
+
+/// The outlet that published a story, shown in RSS `<source>`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outlet {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// A story as the store keeps it and the publishers read it.
+///
+/// Must not hold unsanitized HTML: `content_html` has been through `normalise::sanitize`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// The public guid. Chosen when the story is first stored and never changed afterwards.
+    pub id: String,
+    /// The id of the source the story came from.
+    pub source: String,
+    pub title: String,
+    /// Absolute canonical link to the story.
+    pub link: String,
+    /// Plain-text summary, at most a few hundred characters.
+    pub summary: String,
+    /// Full body, sanitized HTML with absolute URLs.
+    pub content_html: String,
+    pub published: DateTime<Utc>,
+    pub updated: Option<DateTime<Utc>>,
+    pub authors: Vec<String>,
+    pub categories: Vec<String>,
+    pub outlet: Outlet,
+    /// When this store first saw the story.
+    pub first_seen: DateTime<Utc>,
+    /// A hash of the visible content, to tell an update from an unchanged re-fetch.
+    pub content_hash: String,
+}
+
+/// HTTP validators remembered for conditional GET.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+impl Validators {
+    pub fn is_empty(&self) -> bool {
+        self.etag.is_none() && self.last_modified.is_none()
+    }
+}
+
+/// What the store remembers about one source between runs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceState {
+    pub validators: Validators,
+    /// A hash of the last body fetched, so an unchanged body can stop the pipeline early.
+    pub body_hash: Option<String>,
+    pub last_fetch: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    /// Consecutive failures since the last success.
+    pub failures: u32,
+    pub next_due: Option<DateTime<Utc>>,
+    /// Stories stored from this source, all time.
+    pub stories: u64,
+    /// A hash of the source's configuration when it was last fetched; a change forces a refetch.
+    pub config_hash: Option<String>,
+}

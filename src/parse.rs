@@ -1,0 +1,331 @@
+//! Feed documents → [`RawItem`]s: RSS 0.9x / 1.0 / 2.0, Atom and JSON Feed, read by feed-rs.
+//!
+//! Owns: telling a feed from an HTML page or an empty answer, handing feed-rs UTF-8 text whose XML
+//! prolog no longer claims another encoding, and reading every timestamp in the source's zone
+//! (a date without a zone, or with `CST`, is China time here, not UTC or US Central).
+//!
+//! Must not: touch the network or the store, resolve links or sanitize HTML (that is `normalise`).
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use feed_rs::model::{Entry, FeedType, Link};
+use serde::Serialize;
+use url::Url;
+
+use crate::model::RawItem;
+use crate::normalise::date::parse_date;
+
+/// The syntax a feed document was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedFormat {
+    Rss0,
+    Rss1,
+    Rss2,
+    Atom,
+    #[serde(rename = "jsonfeed")]
+    JsonFeed,
+}
+
+/// A feed document, read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedFeed {
+    pub format: FeedFormat,
+    pub title: Option<String>,
+    /// The site the feed belongs to (the first alternate link).
+    pub link: Option<String>,
+    /// The feed's `<ttl>` in minutes, when it gave one.
+    pub ttl: Option<u32>,
+    pub items: Vec<RawItem>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    #[error("the document is empty")]
+    Empty,
+    #[error("got an HTML page, not a feed")]
+    Html,
+    #[error("not a feed: no <rss>, <feed>, <rdf:RDF> or JSON Feed root (starts with {start:?})")]
+    NotAFeed { start: String },
+    #[error("malformed feed: {0}")]
+    Malformed(String),
+}
+
+/// Reads one feed document.
+///
+/// `base` resolves relative links where the document itself has no base; `tz` is the zone for
+/// timestamps that carry none; `now` anchors relative times such as `3分钟前`.
+pub fn parse_feed(
+    text: &str,
+    base: Option<&Url>,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<ParsedFeed, ParseError> {
+    let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if text.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    if looks_like_html(text) {
+        return Err(ParseError::Html);
+    }
+    let text = as_utf8_prolog(text);
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(base.map(Url::as_str))
+        // An empty id marks an entry that had none, so identity can fall back to its link.
+        .id_generator(|_, _, _| String::new())
+        // Sanitizing happens once, last, in `normalise::sanitize`.
+        .sanitize_content(false)
+        .timestamp_parser(move |s| parse_date(s, tz, now))
+        .build();
+    // A parser bug must cost one document, not the whole run (the process would abort every
+    // other source with it): a panic inside feed-rs becomes this document's error.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        parser.parse(text.as_bytes())
+    }))
+    .map_err(|_| ParseError::Malformed("the feed parser failed on this document".to_owned()))?;
+    let feed = parsed.map_err(|e| match e {
+        feed_rs::parser::ParseFeedError::ParseError(
+            feed_rs::parser::ParseErrorKind::NoFeedRoot,
+        ) => ParseError::NotAFeed {
+            start: text.chars().take(40).collect(),
+        },
+        other => ParseError::Malformed(other.to_string()),
+    })?;
+    Ok(ParsedFeed {
+        format: match feed.feed_type {
+            FeedType::Atom => FeedFormat::Atom,
+            FeedType::JSON => FeedFormat::JsonFeed,
+            FeedType::RSS0 => FeedFormat::Rss0,
+            FeedType::RSS1 => FeedFormat::Rss1,
+            FeedType::RSS2 => FeedFormat::Rss2,
+        },
+        title: feed.title.map(|t| t.content.trim().to_owned()),
+        link: alternate_link(&feed.links),
+        ttl: feed.ttl,
+        items: feed.entries.into_iter().map(raw_item).collect(),
+    })
+}
+
+fn raw_item(entry: Entry) -> RawItem {
+    let non_empty = |s: String| {
+        let t = s.trim();
+        (!t.is_empty()).then(|| t.to_owned())
+    };
+    RawItem {
+        guid: non_empty(entry.id),
+        link: alternate_link(&entry.links),
+        title: entry.title.and_then(|t| non_empty(t.content)),
+        summary: entry.summary.and_then(|t| non_empty(t.content)),
+        content: entry.content.and_then(|c| c.body).and_then(non_empty),
+        published: entry.published.or(entry.updated),
+        updated: entry.updated,
+        authors: entry
+            .authors
+            .into_iter()
+            .filter_map(|p| p.name.and_then(non_empty))
+            .collect(),
+        categories: entry
+            .categories
+            .into_iter()
+            .filter_map(|c| c.label.and_then(non_empty).or_else(|| non_empty(c.term)))
+            .collect(),
+    }
+}
+
+/// The link a reader follows: the first `alternate` (or rel-less) link, else the first at all.
+fn alternate_link(links: &[Link]) -> Option<String> {
+    links
+        .iter()
+        .find(|l| matches!(l.rel.as_deref(), None | Some("alternate")))
+        .or_else(|| links.first())
+        .map(|l| l.href.trim().to_owned())
+        .filter(|h| !h.is_empty())
+}
+
+/// True when the text is an HTML page (a site that answers a feed URL with its home page,
+/// a login wall or an error page).
+fn looks_like_html(text: &str) -> bool {
+    let mut rest = text;
+    // Skip an XML prolog and comments: some CMSs put them before <!DOCTYPE html>.
+    loop {
+        rest = rest.trim_start();
+        if rest.starts_with("<?") {
+            match rest.find("?>") {
+                Some(end) => rest = &rest[end + 2..],
+                None => return false,
+            }
+        } else if rest.starts_with("<!--") {
+            match rest.find("-->") {
+                Some(end) => rest = &rest[end + 3..],
+                None => return false,
+            }
+        } else {
+            break;
+        }
+    }
+    let head: String = rest
+        .chars()
+        .take(15)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html") || head.starts_with("<html") || head.starts_with("<head")
+}
+
+/// The text is UTF-8 now: an XML prolog that still names the original encoding (`gb2312`)
+/// would make feed-rs decode it a second time, so the declaration is rewritten to UTF-8.
+fn as_utf8_prolog(text: &str) -> Cow<'_, str> {
+    match prolog_encoding_span(text) {
+        Some((start, end)) if !text[start..end].eq_ignore_ascii_case("utf-8") => {
+            Cow::Owned(format!("{}UTF-8{}", &text[..start], &text[end..]))
+        }
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// Byte range of the label in `<?xml ... encoding="LABEL" ...?>`, when the text starts with one.
+fn prolog_encoding_span(text: &str) -> Option<(usize, usize)> {
+    if !text.starts_with("<?xml") {
+        return None;
+    }
+    let prolog = &text[..text.find("?>")?];
+    let at = prolog.to_ascii_lowercase().find("encoding")? + "encoding".len();
+    let after_name = &prolog[at..];
+    let eq = after_name.find('=')?;
+    let value = &after_name[eq + 1..];
+    let skipped = value.len() - value.trim_start().len();
+    let quote = value[skipped..]
+        .chars()
+        .next()
+        .filter(|c| *c == '"' || *c == '\'')?;
+    let start = at + eq + 1 + skipped + 1;
+    let len = prolog[start..].find(quote)?;
+    Some((start, start + len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    const SHANGHAI: Tz = chrono_tz::Asia::Shanghai;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2019, 1, 1, 0, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn prolog_encoding_is_rewritten_to_utf8() {
+        let doc = "<?xml version=\"1.0\" encoding=\"gb2312\"?><rss/>";
+        assert_eq!(
+            as_utf8_prolog(doc),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss/>"
+        );
+        let single = "<?xml version='1.0' encoding = 'GBK' standalone='yes'?><rss/>";
+        assert_eq!(
+            as_utf8_prolog(single),
+            "<?xml version='1.0' encoding = 'UTF-8' standalone='yes'?><rss/>"
+        );
+        let none = "<?xml version=\"1.0\"?><rss/>";
+        assert_eq!(as_utf8_prolog(none), none);
+    }
+
+    #[test]
+    fn rss_with_zoneless_and_cst_dates_reads_china_time() {
+        let doc = r#"<?xml version="1.0" encoding="gb2312"?>
+<rss version="2.0"><channel><title>四川经济日报</title><link>http://example.com/</link><ttl>15</ttl>
+<item><title>重庆经济协作区第二十次市长联席会在自贡召开</title><link>/a/1.htm</link>
+<guid>a1</guid><pubDate>2018-12-24 11:06:36</pubDate><description>摘要</description></item>
+<item><title>川渝合作</title><link>http://example.com/a/2.htm</link>
+<pubDate>Mon, 24 Dec 2018 09:00:00 CST</pubDate></item>
+</channel></rss>"#;
+        let base = Url::parse("http://example.com/rss.xml").unwrap();
+        let feed = parse_feed(doc, Some(&base), SHANGHAI, now()).unwrap();
+        assert_eq!(feed.format, FeedFormat::Rss2);
+        assert_eq!(feed.title.as_deref(), Some("四川经济日报"));
+        assert_eq!(feed.ttl, Some(15));
+        assert_eq!(feed.items.len(), 2);
+        let first = &feed.items[0];
+        assert_eq!(first.guid.as_deref(), Some("a1"));
+        assert_eq!(
+            first.published,
+            Some(Utc.with_ymd_and_hms(2018, 12, 24, 3, 6, 36).unwrap())
+        );
+        let second = &feed.items[1];
+        assert_eq!(second.guid, None, "an item without guid keeps none");
+        assert_eq!(
+            second.published,
+            Some(Utc.with_ymd_and_hms(2018, 12, 24, 1, 0, 0).unwrap())
+        );
+    }
+
+    #[test]
+    fn atom_with_offsets_and_authors() {
+        let doc = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>重庆日报</title>
+<link href="https://cq.example.com/"/><id>urn:x</id><updated>2019-03-01T08:00:00+08:00</updated>
+<entry><id>urn:1</id><title>成渝地区双城经济圈</title><link rel="alternate" href="https://cq.example.com/1"/>
+<published>2019-03-01T08:00:00+08:00</published><updated>2019-03-02T08:00:00+08:00</updated>
+<author><name>张三</name></author><category term="jt" label="交通"/><content type="html">&lt;p&gt;正文&lt;/p&gt;</content></entry></feed>"#;
+        let feed = parse_feed(doc, None, SHANGHAI, now()).unwrap();
+        assert_eq!(feed.format, FeedFormat::Atom);
+        assert_eq!(feed.link.as_deref(), Some("https://cq.example.com/"));
+        let item = &feed.items[0];
+        assert_eq!(
+            item.published,
+            Some(Utc.with_ymd_and_hms(2019, 3, 1, 0, 0, 0).unwrap())
+        );
+        assert_eq!(
+            item.updated,
+            Some(Utc.with_ymd_and_hms(2019, 3, 2, 0, 0, 0).unwrap())
+        );
+        assert_eq!(item.authors, vec!["张三"]);
+        assert_eq!(item.categories, vec!["交通"]);
+        assert_eq!(item.content.as_deref(), Some("<p>正文</p>"));
+    }
+
+    #[test]
+    fn json_feed() {
+        let doc = r#"{"version":"https://jsonfeed.org/version/1.1","title":"云南日报",
+"home_page_url":"https://yn.example.com/","items":[{"id":"42","url":"https://yn.example.com/42",
+"title":"滇中城市群","content_html":"<p>内容</p>","date_published":"2019-05-06T10:00:00+08:00",
+"authors":[{"name":"李四"}],"tags":["开放"]}]}"#;
+        let feed = parse_feed(doc, None, SHANGHAI, now()).unwrap();
+        assert_eq!(feed.format, FeedFormat::JsonFeed);
+        let item = &feed.items[0];
+        assert_eq!(item.guid.as_deref(), Some("42"));
+        assert_eq!(item.link.as_deref(), Some("https://yn.example.com/42"));
+        assert_eq!(item.authors, vec!["李四"]);
+        assert_eq!(
+            item.published,
+            Some(Utc.with_ymd_and_hms(2019, 5, 6, 2, 0, 0).unwrap())
+        );
+    }
+
+    #[test]
+    fn html_empty_and_garbage_are_named() {
+        let html = "<!DOCTYPE html><html><head><title>首页</title></head></html>";
+        assert!(matches!(
+            parse_feed(html, None, SHANGHAI, now()),
+            Err(ParseError::Html)
+        ));
+        let prolog_then_html = "<?xml version=\"1.0\"?>\n<!-- cms -->\n<HTML><body></body></HTML>";
+        assert!(matches!(
+            parse_feed(prolog_then_html, None, SHANGHAI, now()),
+            Err(ParseError::Html)
+        ));
+        assert!(matches!(
+            parse_feed(" \n\u{feff}", None, SHANGHAI, now()),
+            Err(ParseError::Empty)
+        ));
+        assert!(matches!(
+            parse_feed("hello", None, SHANGHAI, now()),
+            Err(ParseError::NotAFeed { .. })
+        ));
+        let truncated = "<rss version=\"2.0\"><channel><title>x</title><item><title>半";
+        assert!(matches!(
+            parse_feed(truncated, None, SHANGHAI, now()),
+            Err(ParseError::Malformed(_)) | Err(ParseError::NotAFeed { .. })
+        ));
+    }
+}

@@ -1,0 +1,151 @@
+//! Atomic file replacement: write a temp file beside the target, fsync it, rename it over the
+//! target. A reader sees the old file or the new one, never half of either.
+//!
+//! This file must not know what it writes.
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::Path;
+
+use super::PublishError;
+
+/// Replaces `path` with `bytes` atomically.
+///
+/// The temp file (`.<name>.<random>.tmp`, hidden from a static file server's listing) lives in
+/// the target's folder so the rename never crosses file systems. On any error the temp file is
+/// removed and the old file, if any, is left as it was. The new file gets the permissions a
+/// plain `File::create` would (`0o666` less the umask), not a temp file's `0o600`, so a web
+/// server running as another user can read it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
+    let io_error = |source| PublishError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let name = path.file_name().ok_or_else(|| {
+        io_error(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the path has no file name",
+        ))
+    })?;
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+
+    let mut prefix = OsString::from(".");
+    prefix.push(name);
+    prefix.push(".");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+
+    // Each step drops the temp file on failure, and dropping it deletes it.
+    let mut file = builder.tempfile_in(dir).map_err(io_error)?;
+    file.write_all(bytes).map_err(io_error)?;
+    file.as_file().sync_all().map_err(io_error)?;
+    file.persist(path).map_err(|error| io_error(error.error))?;
+    sync_dir(dir).map_err(io_error)?;
+    Ok(())
+}
+
+/// Makes the rename itself durable (the folder's entry), where the platform allows it.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .map(|entry| {
+                entry
+                    .expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn creates_a_new_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("feed.xml");
+        write_atomic(&path, "西南经济协作".as_bytes()).expect("write");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "西南经济协作"
+        );
+        assert_eq!(names(dir.path()), ["feed.xml"]);
+    }
+
+    #[test]
+    fn replaces_an_existing_file_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("feed.xml");
+        let old = "旧".repeat(100_000);
+        std::fs::write(&path, &old).expect("write old");
+
+        // A reader that opened the old file before the swap keeps reading the old file whole.
+        let mut reader = std::fs::File::open(&path).expect("open old");
+        write_atomic(&path, b"<new/>").expect("replace");
+
+        assert_eq!(std::fs::read(&path).expect("read new"), b"<new/>");
+        let mut seen = String::new();
+        reader.read_to_string(&mut seen).expect("read old");
+        assert_eq!(seen, old);
+        assert_eq!(names(dir.path()), ["feed.xml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_file_gets_the_mode_of_a_plain_create() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).expect("create");
+        let path = dir.path().join("feed.xml");
+        write_atomic(&path, b"x").expect("write");
+        let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+        assert_eq!(mode(&path), mode(&plain));
+    }
+
+    #[test]
+    fn failed_rename_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("feed.xml");
+        std::fs::create_dir(&target).expect("a folder where the file should go");
+        std::fs::write(target.join("keep"), b"k").expect("write");
+
+        let error = write_atomic(&target, b"new").expect_err("cannot rename over a folder");
+        assert!(matches!(error, PublishError::Io { .. }), "{error:?}");
+        assert!(error.to_string().contains("feed.xml"), "{error}");
+        assert_eq!(names(dir.path()), ["feed.xml"]);
+        assert!(target.join("keep").exists());
+    }
+
+    #[test]
+    fn missing_folder_is_an_error_naming_the_path() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("absent").join("feed.xml");
+        let error = write_atomic(&path, b"x").expect_err("no folder");
+        assert!(error.to_string().contains("absent"), "{error}");
+        assert!(names(dir.path()).is_empty());
+    }
+}

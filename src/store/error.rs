@@ -1,0 +1,61 @@
+//! The store's error type and the JSON codec every stored value goes through, so that a
+//! damaged value always surfaces as [`StoreError::Corrupt`] naming what was damaged.
+//!
+//! This file must not open trees or know the layout.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the store at {}: {source}{}", path.display(), lock_hint(source))]
+    Open { path: PathBuf, source: sled::Error },
+    #[error(
+        "the store at {} has schema version {found}, this beatwire expects {expected}",
+        path.display()
+    )]
+    Schema {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
+    #[error("store error: {0}")]
+    Db(#[from] sled::Error),
+    #[error("corrupt {what} in the store: {source}")]
+    Corrupt {
+        what: String,
+        source: serde_json::Error,
+    },
+}
+
+/// A hint for the one open failure operators meet most: the database lock is taken.
+fn lock_hint(error: &sled::Error) -> &'static str {
+    match error {
+        sled::Error::Io(io) if io.to_string().contains("lock") => {
+            " (another beatwire process may be using it; `serve` never opens the store)"
+        }
+        _ => "",
+    }
+}
+
+pub(super) fn encode<T: Serialize + ?Sized>(
+    value: &T,
+    what: impl FnOnce() -> String,
+) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(|source| StoreError::Corrupt {
+        what: what(),
+        source,
+    })
+}
+
+pub(super) fn decode<T: DeserializeOwned>(
+    bytes: &[u8],
+    what: impl FnOnce() -> String,
+) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|source| StoreError::Corrupt {
+        what: what(),
+        source,
+    })
+}

@@ -1,0 +1,405 @@
+//! The story store: one sled database holding every story, the keys it is known by, a time
+//! index for the published feed, and what is remembered per source.
+//!
+//! This is the only module that says `use sled`. It must not know feed formats, HTTP or the
+//! order of the pipeline: it keeps [`Item`]s and
+//! [`SourceState`](crate::model::SourceState)s and hands them back.
+//!
+//! # Layout
+//! Every value is JSON, so a damaged value is reported as [`StoreError::Corrupt`].
+//! - `meta`: `schema_version` → the layout version ([`SCHEMA_VERSION`]).
+//! - `items`: story id → [`Item`].
+//! - `keys`: [`ItemKey::to_bytes`] → story id.
+//! - `by_time`: `time_key::encode(published, id)` → story id; an ordered scan gives the
+//!   newest stories first.
+//! - `sources`: source id → [`SourceState`](crate::model::SourceState) (see `sources.rs`).
+
+mod error;
+mod sources;
+mod time_key;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+pub use self::error::StoreError;
+use self::error::{decode, encode};
+
+use crate::model::{Item, ItemKey};
+
+/// The layout version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const META_TREE: &str = "meta";
+const ITEMS_TREE: &str = "items";
+const KEYS_TREE: &str = "keys";
+const BY_TIME_TREE: &str = "by_time";
+const SOURCES_TREE: &str = "sources";
+const SCHEMA_KEY: &[u8] = b"schema_version";
+
+/// Only the field of a stored item that the time index needs.
+#[derive(Deserialize)]
+struct Stamp {
+    published: DateTime<Utc>,
+}
+
+/// An open store. Cheap to clone: every clone shares the same database.
+#[derive(Clone)]
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+    items: sled::Tree,
+    keys: sled::Tree,
+    by_time: sled::Tree,
+    sources: sled::Tree,
+}
+
+impl fmt::Debug for Store {
+    // sled's own Debug walks the whole tree; the path is what a reader of a log needs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (or creates, with its parent directories) the store at `path`.
+    ///
+    /// A fresh database gets [`SCHEMA_VERSION`]; an existing one must already have it.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let open_error = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let db = sled::open(path).map_err(open_error)?;
+        let meta = db.open_tree(META_TREE)?;
+        match meta.get(SCHEMA_KEY)? {
+            None => {
+                meta.insert(
+                    SCHEMA_KEY,
+                    encode(&SCHEMA_VERSION, || "schema version".to_owned())?,
+                )?;
+            }
+            Some(bytes) => {
+                let found: u32 = decode(&bytes, || "schema version".to_owned())?;
+                if found != SCHEMA_VERSION {
+                    return Err(StoreError::Schema {
+                        path: path.to_path_buf(),
+                        found,
+                        expected: SCHEMA_VERSION,
+                    });
+                }
+            }
+        }
+        Ok(Store {
+            path: path.to_path_buf(),
+            items: db.open_tree(ITEMS_TREE)?,
+            keys: db.open_tree(KEYS_TREE)?,
+            by_time: db.open_tree(BY_TIME_TREE)?,
+            sources: db.open_tree(SOURCES_TREE)?,
+            db,
+        })
+    }
+
+    /// The path the store was opened at.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The id of the story stored under `key`, if any.
+    pub fn find(&self, key: &ItemKey) -> Result<Option<String>, StoreError> {
+        self.keys
+            .get(key.to_bytes())?
+            .map(|bytes| decode(&bytes, || format!("id for {key}")))
+            .transpose()
+    }
+
+    /// The story with this id, if any.
+    pub fn get(&self, id: &str) -> Result<Option<Item>, StoreError> {
+        self.items
+            .get(id.as_bytes())?
+            .map(|bytes| decode(&bytes, || format!("item {id}")))
+            .transpose()
+    }
+
+    /// Stores `item` under its id and every key in `keys`, in one transaction.
+    ///
+    /// Replacing a story moves its time-index entry when `published` changed. A key that
+    /// pointed at another story now points at this one; keys are never removed.
+    pub fn put(&self, item: &Item, keys: &[ItemKey]) -> Result<(), StoreError> {
+        let id = item.id.as_bytes();
+        let value = encode(item, || format!("item {}", item.id))?;
+        let id_value = encode(&item.id, || format!("id {}", item.id))?;
+        let new_time = time_key::encode(item.published, &item.id);
+        let key_bytes: Vec<Vec<u8>> = keys.iter().map(ItemKey::to_bytes).collect();
+
+        let result =
+            (&self.items, &self.keys, &self.by_time).transaction(|(items, keys_tx, by_time)| {
+                if let Some(old) = items.get(id)? {
+                    let stamp: Stamp = serde_json::from_slice(&old)
+                        .map_err(ConflictableTransactionError::Abort)?;
+                    let old_time = time_key::encode(stamp.published, &item.id);
+                    if old_time != new_time {
+                        by_time.remove(old_time)?;
+                    }
+                }
+                items.insert(id, value.as_slice())?;
+                by_time.insert(new_time.as_slice(), id_value.as_slice())?;
+                for key in &key_bytes {
+                    keys_tx.insert(key.as_slice(), id_value.as_slice())?;
+                }
+                Ok(())
+            });
+        result.map_err(|error| match error {
+            TransactionError::Abort(source) => StoreError::Corrupt {
+                what: format!("item {}", item.id),
+                source,
+            },
+            TransactionError::Storage(error) => StoreError::Db(error),
+        })
+    }
+
+    /// The `limit` newest stories, ordered by (published desc, id asc).
+    ///
+    /// Reads the time index in order, so the cost follows `limit`, not the store's size.
+    pub fn latest(&self, limit: usize) -> Result<Vec<Item>, StoreError> {
+        let mut found = Vec::with_capacity(limit.min(1024));
+        for entry in self.by_time.iter() {
+            if found.len() >= limit {
+                break;
+            }
+            let (time, id) = entry?;
+            let id: String = decode(&id, || "time index entry".to_owned())?;
+            match self.get(&id)? {
+                Some(item) => found.push(item),
+                // Writes are transactional, so this means the database was damaged outside
+                // beatwire; the feed is still better served without the story.
+                None => {
+                    tracing::warn!(item = %id, time = ?time, "time index names a missing story")
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// How many stories are stored. sled counts by scanning, so this walks the items.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Writes everything to disk and waits until it is durable.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Outlet;
+    use chrono::TimeZone;
+
+    pub(super) fn at(seconds: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(seconds, 0)
+            .single()
+            .expect("valid instant")
+    }
+
+    /// 2018-12-24 11:06:36 China time, the seed article's time.
+    pub(super) const SEED: i64 = 1_545_620_796;
+
+    fn item(id: &str, published: DateTime<Utc>) -> Item {
+        Item {
+            id: id.to_owned(),
+            source: "scjjrb".to_owned(),
+            title: format!("川渝合作 {id}"),
+            link: format!("https://example.com/jjxz/{id}.html"),
+            summary: "成渝地区双城经济圈建设".to_owned(),
+            content_html: "<p>四川经济日报讯（记者 陈家明）川渝两地签署协议。</p>".to_owned(),
+            published,
+            updated: None,
+            authors: vec!["陈家明".to_owned()],
+            categories: vec!["今日西南".to_owned()],
+            outlet: Outlet {
+                name: "四川经济日报".to_owned(),
+                url: Some("http://www.scjjrb.com/".to_owned()),
+            },
+            first_seen: published,
+            content_hash: "h1".to_owned(),
+        }
+    }
+
+    fn ids(items: &[Item]) -> Vec<&str> {
+        items.iter().map(|item| item.id.as_str()).collect()
+    }
+
+    fn fresh() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("data").join("beatwire.sled")).expect("open");
+        (dir, store)
+    }
+
+    #[test]
+    fn put_find_get_round_trip_keeps_chinese_text() {
+        let (_dir, store) = fresh();
+        assert!(store.is_empty());
+        let story = item("s1", at(SEED));
+        let key = ItemKey::Link("https://example.com/jjxz/s1.html".to_owned());
+        store.put(&story, std::slice::from_ref(&key)).expect("put");
+
+        assert_eq!(store.find(&key).expect("find").as_deref(), Some("s1"));
+        let back = store.get("s1").expect("get").expect("stored");
+        assert_eq!(back, story);
+        assert_eq!(back.title, "川渝合作 s1");
+        assert_eq!(store.len(), 1);
+        assert!(store.get("missing").expect("get").is_none());
+        let other = ItemKey::Link("https://example.com/other".to_owned());
+        assert_eq!(store.find(&other).expect("find"), None);
+    }
+
+    #[test]
+    fn two_keys_find_one_story() {
+        let (_dir, store) = fresh();
+        let guid = ItemKey::Guid {
+            source: "scjjrb".to_owned(),
+            guid: "稿件-2018-1224".to_owned(),
+        };
+        let link = ItemKey::Link("https://example.com/jjxz/s1.html".to_owned());
+        store
+            .put(&item("s1", at(SEED)), &[guid.clone(), link.clone()])
+            .expect("put");
+        assert_eq!(store.find(&guid).expect("find").as_deref(), Some("s1"));
+        assert_eq!(store.find(&link).expect("find").as_deref(), Some("s1"));
+        assert_eq!(store.len(), 1);
+    }
+
+    #[test]
+    fn changed_published_moves_the_time_index_entry() {
+        let (_dir, store) = fresh();
+        store.put(&item("a", at(SEED)), &[]).expect("put a");
+        store.put(&item("b", at(SEED + 60)), &[]).expect("put b");
+        assert_eq!(ids(&store.latest(10).expect("latest")), ["b", "a"]);
+
+        let mut moved = item("a", at(SEED + 120));
+        moved.title = "更新后的标题".to_owned();
+        store.put(&moved, &[]).expect("re-put a");
+        let latest = store.latest(10).expect("latest");
+        assert_eq!(ids(&latest), ["a", "b"]);
+        assert_eq!(latest[0].title, "更新后的标题");
+        assert_eq!(store.by_time.len(), 2, "the old time-index entry is gone");
+
+        // Re-putting with the same time changes nothing in the order.
+        store.put(&moved, &[]).expect("re-put a again");
+        assert_eq!(ids(&store.latest(10).expect("latest")), ["a", "b"]);
+        assert_eq!(store.by_time.len(), 2);
+    }
+
+    #[test]
+    fn ties_are_broken_by_id_and_limit_is_kept() {
+        let (_dir, store) = fresh();
+        for id in ["c", "a", "b"] {
+            store.put(&item(id, at(SEED)), &[]).expect("put");
+        }
+        store.put(&item("z", at(SEED + 1)), &[]).expect("put");
+        store
+            .put(&item("old", at(SEED - 86_400)), &[])
+            .expect("put");
+
+        assert_eq!(
+            ids(&store.latest(10).expect("latest")),
+            ["z", "a", "b", "c", "old"]
+        );
+        assert_eq!(ids(&store.latest(2).expect("latest")), ["z", "a"]);
+        assert!(store.latest(0).expect("latest").is_empty());
+        assert_eq!(store.len(), 5);
+    }
+
+    #[test]
+    fn reopen_after_drop_keeps_data() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("beatwire.sled");
+        let key = ItemKey::Link("https://example.com/jjxz/s1.html".to_owned());
+        {
+            let store = Store::open(&path).expect("open");
+            store
+                .put(&item("s1", at(SEED)), std::slice::from_ref(&key))
+                .expect("put");
+            store.flush().expect("flush");
+        }
+        let store = Store::open(&path).expect("reopen");
+        assert_eq!(store.find(&key).expect("find").as_deref(), Some("s1"));
+        assert_eq!(ids(&store.latest(5).expect("latest")), ["s1"]);
+    }
+
+    #[test]
+    fn second_open_while_held_names_the_lock() {
+        let (dir, store) = fresh();
+        let error = Store::open(store.path()).expect_err("the lock is held");
+        assert!(matches!(error, StoreError::Open { .. }), "{error:?}");
+        let message = error.to_string();
+        assert!(message.contains("another beatwire process"), "{message}");
+        assert!(
+            message.contains(&dir.path().display().to_string()),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn schema_mismatch_names_both_versions() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("beatwire.sled");
+        {
+            let db = sled::open(&path).expect("sled open");
+            let meta = db.open_tree(META_TREE).expect("meta");
+            meta.insert(SCHEMA_KEY, b"7".as_slice()).expect("insert");
+            db.flush().expect("flush");
+        }
+        let error = Store::open(&path).expect_err("schema 7 is not ours");
+        assert!(
+            matches!(
+                error,
+                StoreError::Schema {
+                    found: 7,
+                    expected: SCHEMA_VERSION,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        let message = error.to_string();
+        assert!(message.contains("schema version 7"), "{message}");
+        assert!(
+            message.contains(&format!("expects {SCHEMA_VERSION}")),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn fresh_store_records_its_schema_version() {
+        let (_dir, store) = fresh();
+        let meta = store.db.open_tree(META_TREE).expect("meta");
+        let stored = meta.get(SCHEMA_KEY).expect("get").expect("written");
+        assert_eq!(stored.as_ref(), SCHEMA_VERSION.to_string().as_bytes());
+    }
+
+    #[test]
+    fn damaged_item_is_reported_as_corrupt() {
+        let (_dir, store) = fresh();
+        store
+            .items
+            .insert(b"bad", b"{not json".as_slice())
+            .expect("insert");
+        let error = store.get("bad").expect_err("damaged");
+        assert!(error.to_string().contains("corrupt item bad"), "{error}");
+        let error = store.put(&item("bad", at(SEED)), &[]).expect_err("damaged");
+        assert!(matches!(error, StoreError::Corrupt { .. }), "{error:?}");
+    }
+}

@@ -1,0 +1,139 @@
+//! A real HTTP server on 127.0.0.1:0 for the integration tests, serving documents the test
+//! chooses (fixtures or broken answers) and changeable while it runs.
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of this helper"
+)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
+use beatwire::demo::sites::{BASE_PLACEHOLDER, replace_all};
+
+/// What the server answers for one path.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Answer {
+        Answer {
+            status: 200,
+            content_type: content_type.to_owned(),
+            body: body.into(),
+        }
+    }
+
+    pub fn status(status: u16) -> Answer {
+        Answer {
+            status,
+            content_type: "text/plain".to_owned(),
+            body: Vec::new(),
+        }
+    }
+}
+
+type Routes = Arc<Mutex<HashMap<String, Answer>>>;
+
+/// A test site: a map from path to answer, served over real HTTP.
+#[derive(Debug)]
+pub struct TestSite {
+    pub addr: SocketAddr,
+    routes: Routes,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestSite {
+    pub async fn start() -> TestSite {
+        let routes: Routes = Arc::default();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local addr");
+        let app = Router::new().fallback(answer).with_state(routes.clone());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.expect("test server");
+        });
+        TestSite { addr, routes, task }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Serves `answer` at `path`; `${BASE}` in the body becomes this site's origin.
+    pub fn set(&self, path: &str, mut answer: Answer) {
+        let origin = format!("http://{}", self.addr);
+        answer.body = replace_all(&answer.body, BASE_PLACEHOLDER, origin.as_bytes());
+        self.routes
+            .lock()
+            .expect("routes lock")
+            .insert(path.to_owned(), answer);
+    }
+}
+
+impl Drop for TestSite {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn answer(State(routes): State<Routes>, request: Request) -> Response {
+    let found = routes
+        .lock()
+        .expect("routes lock")
+        .get(request.uri().path())
+        .cloned();
+    let answer = found.unwrap_or_else(|| Answer::status(404));
+    Response::builder()
+        .status(StatusCode::from_u16(answer.status).expect("status"))
+        .header(header::CONTENT_TYPE, answer.content_type)
+        .body(Body::from(answer.body))
+        .expect("response")
+}
+
+/// The bytes of a file under `fixtures/`.
+pub fn fixture(path: &str) -> Vec<u8> {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(path);
+    std::fs::read(&full).unwrap_or_else(|e| panic!("read {}: {e}", full.display()))
+}
+
+/// Writes `feeds.toml` into `dir` with the given `[[source]]` blocks and returns its path.
+pub fn write_config(dir: &Path, sources: &str) -> PathBuf {
+    let text = format!(
+        r#"[beat]
+title = "西南经济协作"
+description = "测试"
+link = "https://example.org/beat/"
+feed_url = "https://example.org/beat/feed.xml"
+store = "data/beatwire.sled"
+output = "public"
+
+[fetch]
+timeout = "5s"
+every = "15m"
+
+{sources}"#
+    );
+    let path = dir.join("feeds.toml");
+    std::fs::write(&path, text).expect("write feeds.toml");
+    path
+}
+
+/// A `[[source]]` block for a feed.
+pub fn feed_source(id: &str, name: &str, url: &str) -> String {
+    format!("[[source]]\nid = \"{id}\"\nname = \"{name}\"\nurl = \"{url}\"\nkind = \"feed\"\n\n")
+}
