@@ -21,4 +21,5 @@ pub mod parse;
 pub mod publish;
 pub mod schedule;
 pub mod serve;
+pub mod status;
 pub mod store;
