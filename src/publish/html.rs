@@ -33,7 +33,7 @@ h2 { font-size: 1.15rem; line-height: 1.5; margin: 0 0 .3rem; font-weight: 600; 
 h2 a { color: var(--link); text-decoration: none; }
 h2 a:hover, h2 a:focus { text-decoration: underline; }
 .meta { margin: 0 0 .35rem; font-size: .85rem; color: var(--muted); }
-.meta span + span::before, .meta span + time::before { content: "·"; margin: 0 .45em; }
+.meta > * + *::before { content: "·"; margin: 0 .45em; }
 .summary { margin: 0; text-align: justify; overflow-wrap: anywhere; }
 .tags { list-style: none; margin: .45rem 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem; }
 .tags li { font-size: .75rem; line-height: 1.6; padding: 0 .55em; border-radius: .3em; background: var(--tag); color: var(--muted); }

@@ -64,8 +64,8 @@ pub struct Entry {
     identity: Identity,
     pub body: Bytes,
     pub content_type: HeaderValue,
-    /// `"<hash>"`; the compressed copies have `"<hash>-gz"` and `"<hash>-br"`.
-    hash: String,
+    /// `"<hash>"`, `"<hash>-gz"`, `"<hash>-br"`: the tags of the plain, gzip and brotli bodies.
+    etags: [HeaderValue; 3],
     /// Whole seconds, as `Last-Modified` says it.
     pub modified: SystemTime,
     pub last_modified: HeaderValue,
@@ -85,10 +85,11 @@ impl Entry {
         let modified = UNIX_EPOCH + std::time::Duration::from_secs(seconds);
         let content_type = content_type(path, &body);
         let compressible = body.len() >= MIN_COMPRESS_BYTES && is_text(content_type);
+        let etag = |suffix: &str| header_value(&format!("\"{hash}{suffix}\""));
         Entry {
             identity,
             content_type: HeaderValue::from_static(content_type),
-            hash,
+            etags: [etag(""), etag("-gz"), etag("-br")],
             modified,
             last_modified: header_value(&httpdate::fmt_http_date(modified)),
             compressible,
@@ -99,13 +100,12 @@ impl Entry {
     }
 
     /// The `ETag` of the body sent with `coding`.
-    pub fn etag(&self, coding: Coding) -> HeaderValue {
-        let suffix = match coding {
-            Coding::Identity => "",
-            Coding::Gzip => "-gz",
-            Coding::Brotli => "-br",
-        };
-        header_value(&format!("\"{}{suffix}\"", self.hash))
+    pub fn etag(&self, coding: Coding) -> &HeaderValue {
+        match coding {
+            Coding::Identity => &self.etags[0],
+            Coding::Gzip => &self.etags[1],
+            Coding::Brotli => &self.etags[2],
+        }
     }
 
     /// The body in `coding`, compressing it the first time (call off the async threads).

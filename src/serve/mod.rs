@@ -199,7 +199,7 @@ async fn file(entry: Arc<Entry>, request: &HeaderMap, head: bool) -> Response {
         Coding::Identity
     };
     let mut builder = Response::builder()
-        .header(header::ETAG, entry.etag(coding))
+        .header(header::ETAG, entry.etag(coding).clone())
         .header(header::LAST_MODIFIED, entry.last_modified.clone())
         .header(header::CACHE_CONTROL, "no-cache");
     if entry.compressible {
@@ -248,15 +248,14 @@ async fn body_in(entry: &Arc<Entry>, coding: Coding) -> Option<bytes::Bytes> {
 /// RFC 9110 §13.2.2: `If-None-Match` decides when present (weak comparison, `*` matches);
 /// otherwise `If-Modified-Since` does.
 fn not_modified(entry: &Entry, coding: Coding, request: &HeaderMap) -> bool {
-    let etag = entry.etag(coding);
-    let etag = etag.to_str().unwrap_or_default();
-    let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    let etag = entry.etag(coding).to_str().unwrap_or_default();
     let mut if_none_match = request.get_all(header::IF_NONE_MATCH).iter().peekable();
     if if_none_match.peek().is_some() {
         return if_none_match
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .any(|tag| tag.trim() == "*" || bare(tag) == etag);
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag);
     }
     request
         .get(header::IF_MODIFIED_SINCE)
