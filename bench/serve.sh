@@ -126,12 +126,21 @@ count_of() {
 }
 
 rate() { awk '/^Requests\/sec:/ {printf "%d", $2}'; }
+requests() { awk '/ requests in / {print $1}'; }
+# CPU time (user + system, in clock ticks) the server has used so far: with wrk and other
+# processes sharing the cores, responses per CPU-second of the server is the figure that does not
+# depend on what else runs on the machine.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$serve_pid/stat"; }
+per_cpu_second() { awk -v n="$1" -v t="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%d", (t > 0) ? n * hz / t : 0}'; }
 
 echo "feed.xml: $STORIES stories, $feed_bytes bytes; wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on $(nproc) cores"
+echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
 before=$(count_of 304)
+ticks=$(cpu_ticks)
 cond_out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "If-None-Match: $etag" "$base/feed.xml")
+cond_cpu=$(per_cpu_second "$(echo "$cond_out" | requests)" $(( $(cpu_ticks) - ticks )))
 answered_304=$(( $(count_of 304) - before ))
 echo "== conditional GET /feed.xml (If-None-Match: $etag)"
 echo "$cond_out"
@@ -139,7 +148,9 @@ cond_rate=$(echo "$cond_out" | rate)
 echo
 
 before=$(count_of 200)
+ticks=$(cpu_ticks)
 full_out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$base/feed.xml")
+full_cpu=$(per_cpu_second "$(echo "$full_out" | requests)" $(( $(cpu_ticks) - ticks )))
 answered_200=$(( $(count_of 200) - before ))
 echo "== full GET /feed.xml (no validators, no compression)"
 echo "$full_out"
@@ -176,6 +187,8 @@ printf '%-46s %12s %12s  %s\n' "measure" "measured" "target" "verdict"
 printf '%-46s %12s %12s  %s\n' "conditional requests/s answered 304" "$cond_rate" "10000" "$(verdict "$cond_rate" 10000)"
 printf '%-46s %12s %12s  %s\n' "full feed.xml responses/s ($feed_bytes bytes)" "$full_rate" "3000" "$(verdict "$full_rate" 3000)"
 printf '%-46s %12s %12s  %s\n' "gzip feed.xml responses/s" "$gzip_rate" "-" "-"
+printf '%-46s %12s %12s  %s\n' "304s per CPU-second of the server" "$cond_cpu" "-" "-"
+printf '%-46s %12s %12s  %s\n' "full responses per CPU-second of the server" "$full_cpu" "-" "-"
 printf '%-46s %11s%% %11s%%  %s\n' "RSS growth after warm-up (peak vs 5 s)" "$growth" "<10" \
     "$(if [ "$growth" -lt 10 ]; then echo ok; else echo "NOT FLAT"; fi)"
 echo "304s counted by the server: $answered_304; 200s: $answered_200; RSS at 5 s $warm KiB, peak $peak KiB, end $last KiB"
