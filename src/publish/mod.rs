@@ -7,6 +7,7 @@
 //! # Architecture
 //! - [`publish`]: renders every output into a folder: `feed.xml`, `atom.xml`, `feed.json`,
 //!   `index.html` and `category/<slug>.xml` for each category.
+//! - [`Channel`] (`channel.rs`): what the feeds say about themselves, and their URLs.
 //! - [`to_rss`] (`rss.rs`): stories → RSS 2.0 text (also each category's feed).
 //! - [`to_atom`] (`atom.rs`): stories → Atom 1.0 text.
 //! - [`to_json_feed`] (`json.rs`): stories → JSON Feed 1.1 text.
@@ -16,6 +17,7 @@
 
 mod atom;
 mod atomic;
+mod channel;
 mod html;
 mod json;
 mod rss;
@@ -28,6 +30,7 @@ use crate::model::Item;
 
 pub use self::atom::to_atom;
 pub use self::atomic::{write_atomic, write_if_changed};
+pub use self::channel::{CategoryFeed, Channel};
 pub use self::html::to_html;
 pub use self::json::to_json_feed;
 pub use self::rss::to_rss;
@@ -42,57 +45,6 @@ pub const JSON_FILE: &str = "feed.json";
 pub const HTML_FILE: &str = "index.html";
 /// The folder of the per-category RSS feeds (`category/<slug>.xml`).
 pub const CATEGORY_DIR: &str = "category";
-
-/// What the published feed says about itself (the `[beat]` table of `feeds.toml`).
-#[derive(Debug, Clone)]
-pub struct Channel {
-    pub title: String,
-    pub description: String,
-    /// The site the feed belongs to; also the `<source url>` of stories whose outlet has none.
-    pub link: String,
-    /// Where the feed itself is served, for `atom:link rel="self"`. The other outputs' own URLs
-    /// are its siblings (see [`Channel::url_of`]).
-    pub feed_url: Option<String>,
-    pub language: String,
-    /// The zone dates are shown in (`pubDate` carries its real offset).
-    pub timezone: chrono_tz::Tz,
-    pub ttl_minutes: Option<u32>,
-    /// The beat's `[[category]]` tables, in config order; each gets a feed of its own.
-    pub categories: Vec<CategoryFeed>,
-}
-
-/// One `[[category]]` as the publishers need it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CategoryFeed {
-    pub name: String,
-    pub slug: String,
-}
-
-impl CategoryFeed {
-    /// The feed's path inside the output folder, with `/`: `category/<slug>.xml`.
-    pub fn file(&self) -> String {
-        format!("{CATEGORY_DIR}/{}.xml", self.slug)
-    }
-}
-
-impl Channel {
-    /// The public URL of `file` (a path inside the output folder, with `/`), resolved against
-    /// `feed_url`; `None` when the feed's own URL is not configured.
-    pub fn url_of(&self, file: &str) -> Option<String> {
-        let feed = url::Url::parse(self.feed_url.as_deref()?).ok()?;
-        feed.join(file).ok().map(String::from)
-    }
-
-    /// The channel of one category's feed: the same beat, its own title and self link.
-    fn for_category(&self, category: &CategoryFeed) -> Channel {
-        Channel {
-            title: format!("{} · {}", self.title, category.name),
-            feed_url: self.url_of(&category.file()),
-            categories: Vec::new(),
-            ..self.clone()
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
