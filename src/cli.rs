@@ -181,7 +181,19 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
                 let _ = stop.send(true);
             };
             let options = serve::ServeOptions { stale_after };
-            serve::serve(listener, &config.beat.output, options, shutdown).await?;
+            // Requests in flight get a few seconds after the signal; a client that keeps a
+            // download open longer does not keep the process alive.
+            let mut signalled = stopped.clone();
+            let deadline = async move {
+                let _ = signalled.wait_for(|stop| *stop).await;
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            };
+            tokio::select! {
+                served = serve::serve(listener, &config.beat.output, options, shutdown) => served?,
+                () = deadline => eprintln!(
+                    "beatwire: connections still open {SHUTDOWN_GRACE:?} after the signal; closed"
+                ),
+            }
             if let Some(pipeline) = pipeline {
                 // A run in progress may finish (its fetches are bounded by [fetch].timeout).
                 let grace = config.fetch.timeout + Duration::from_secs(5);
@@ -312,6 +324,9 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
 }
+
+/// How long `serve` waits for open connections after SIGTERM / Ctrl-C.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// A `--every` interval: a duration of at least one second.
 fn parse_every(text: &str) -> Result<Duration, String> {

@@ -83,6 +83,11 @@ async fn serve_every_publishes_in_process_and_stops_on_sigterm() {
         "{metrics}"
     );
 
+    // A client that never finishes its request must not keep the server from stopping.
+    let stuck_addr = base.trim_start_matches("http://").to_owned();
+    let mut stuck = std::net::TcpStream::connect(&stuck_addr).unwrap();
+    std::io::Write::write_all(&mut stuck, b"GET /feed.xml HTTP/1.1\r\nHost: x\r\n").unwrap();
+
     let pid = child.0.id().to_string();
     let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(killed.success());
@@ -95,6 +100,7 @@ async fn serve_every_publishes_in_process_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(status.code(), Some(0), "graceful exit");
+    drop(stuck);
     let said: Vec<String> = lines_rx.try_iter().collect();
     assert!(said.iter().any(|l| l.contains("shutting down")), "{said:?}");
 }
