@@ -70,13 +70,17 @@ pub enum Command {
     Fetch(FetchArgs),
     /// Write feed.xml and the other outputs from the store.
     Publish,
-    /// Serve the published files over HTTP.
+    /// Serve the published files over HTTP (with /healthz and /metrics).
     Serve {
         #[arg(long, default_value = demo::DEFAULT_SERVE_ADDR)]
         addr: String,
         /// Also run the pipeline in this process at this interval (e.g. 15m).
-        #[arg(long, value_parser = humantime::parse_duration)]
+        #[arg(long, value_parser = parse_every)]
         every: Option<Duration>,
+        /// /healthz answers 503 when the last publish is older than this
+        /// [default: 1h, or three times --every when that is longer]
+        #[arg(long, value_parser = humantime::parse_duration)]
+        stale_after: Option<Duration>,
     },
     /// Validate the config; every problem at once, with line:column.
     Check,
@@ -125,7 +129,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Fetch(args) => fetch(&cli.config, args, false).await,
         Command::Publish => {
             let config = app::load_config(&cli.config)?;
-            let published = app::publish(&config)?;
+            let published = app::publish(&config, Utc::now())?;
             tracing::info!(items = published.items, path = %published.path.display(), "published");
             Ok(Exit::Success)
         }
@@ -144,32 +148,59 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
             json,
             timezone,
         } => parse(&files, json, timezone),
-        Command::Serve { addr, every } => {
+        Command::Serve {
+            addr,
+            every,
+            stale_after,
+        } => {
             let config = app::load_config(&cli.config)?;
-            if let Some(every) = every {
-                let config = config.clone();
-                tokio::spawn(async move {
-                    let mut ticker = tokio::time::interval(every);
-                    loop {
-                        ticker.tick().await;
-                        let options = RunOptions {
-                            publish: true,
-                            ..Default::default()
-                        };
-                        match app::run(&config, &options, Utc::now()).await {
-                            Ok(report) => report_failures(&report),
-                            Err(e) => eprintln!("beatwire: run failed: {e:#}"),
-                        }
-                    }
-                });
-            }
+            let stale_after = stale_after.unwrap_or_else(|| {
+                every.map_or(serve::DEFAULT_STALE_AFTER, |every| {
+                    (every * 3).max(serve::DEFAULT_STALE_AFTER)
+                })
+            });
             let listener = serve::bind(&addr).await?;
             eprintln!(
                 "serving {} on http://{}/",
                 config.beat.output.display(),
                 serve::local_addr(&listener).map_or(addr, |a| a.to_string())
             );
-            serve::serve(listener, &config.beat.output, shutdown_signal()).await?;
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            let pipeline = every.map(|every| {
+                let stopped = stopped.clone();
+                tokio::spawn(app::every::run_every(
+                    config.clone(),
+                    every,
+                    stopped,
+                    |_| {},
+                ))
+            });
+            let shutdown = async move {
+                shutdown_signal().await;
+                eprintln!("beatwire: shutting down");
+                let _ = stop.send(true);
+            };
+            let options = serve::ServeOptions { stale_after };
+            // Requests in flight get a few seconds after the signal; a client that keeps a
+            // download open longer does not keep the process alive.
+            let mut signalled = stopped.clone();
+            let deadline = async move {
+                let _ = signalled.wait_for(|stop| *stop).await;
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            };
+            tokio::select! {
+                served = serve::serve(listener, &config.beat.output, options, shutdown) => served?,
+                () = deadline => eprintln!(
+                    "beatwire: connections still open {SHUTDOWN_GRACE:?} after the signal; closed"
+                ),
+            }
+            if let Some(pipeline) = pipeline {
+                // A run in progress may finish (its fetches are bounded by [fetch].timeout).
+                let grace = config.fetch.timeout + Duration::from_secs(5);
+                if tokio::time::timeout(grace, pipeline).await.is_err() {
+                    eprintln!("beatwire: the run in progress did not finish in {grace:?}; stopped");
+                }
+            }
             Ok(Exit::Success)
         }
         Command::Demo { dir, serve, addr } => {
@@ -183,7 +214,14 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
             if serve {
                 let listener = serve::bind(&addr).await?;
                 print_line(&format!("serving on http://{addr}/feed.xml (Ctrl-C stops)"))?;
-                serve::serve(listener, &demo.config.beat.output, shutdown_signal()).await?;
+                let options = serve::ServeOptions::default();
+                serve::serve(
+                    listener,
+                    &demo.config.beat.output,
+                    options,
+                    shutdown_signal(),
+                )
+                .await?;
             }
             Ok(if demo.report.any_failed() {
                 Exit::SourceFailed
@@ -285,6 +323,21 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+}
+
+/// How long `serve` waits for open connections after SIGTERM / Ctrl-C.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// A `--every` interval: a duration of at least one second.
+fn parse_every(text: &str) -> Result<Duration, String> {
+    let every = humantime::parse_duration(text).map_err(|e| e.to_string())?;
+    if every < app::every::MIN_EVERY {
+        return Err(format!(
+            "must be at least {}",
+            humantime::format_duration(app::every::MIN_EVERY)
+        ));
+    }
+    Ok(every)
 }
 
 /// The exit code for an error that stopped a command.

@@ -1,13 +1,16 @@
-//! The beat: which stories belong (`[filter]` include / exclude keywords) and which categories
-//! (`[[category]]` keywords) a story gets.
+//! The beat: which stories belong (`[filter]` include / exclude keywords and an optional regex)
+//! and which categories (`[[category]]` keywords) a story gets.
 //!
 //! Keywords are matched in the title and the body text with one Aho-Corasick automaton per
 //! list, so the cost does not grow with the number of keywords. ASCII letters match without
-//! regard to case; Chinese text matches as written.
+//! regard to case; Chinese text matches as written. The regex (compiled when the config is
+//! loaded) counts as one more include rule: a story belongs when an include keyword or the regex
+//! matches, and no exclude keyword does.
 //!
 //! Must not: write anything or change the story; it only answers questions about it.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
 
 use crate::config::{CategoryRule, FilterRule};
 
@@ -23,6 +26,8 @@ pub enum Verdict {
 #[derive(Debug, Clone)]
 pub struct BeatFilter {
     include: Option<Keywords>,
+    /// `[filter].regex`, an include rule of its own.
+    regex: Option<Regex>,
     exclude: Option<Keywords>,
     /// One automaton over all category keywords; each pattern maps to its category.
     categories: Option<(Keywords, Vec<usize>)>,
@@ -71,6 +76,7 @@ impl BeatFilter {
         }
         BeatFilter {
             include: Keywords::new(&rule.include, MatchKind::LeftmostFirst),
+            regex: rule.regex.as_ref().map(|p| p.regex.clone()),
             exclude: Keywords::new(&rule.exclude, MatchKind::LeftmostFirst),
             // Standard semantics: overlapping keywords of different categories all count.
             categories: Keywords::new(&words, MatchKind::Standard).map(|k| (k, owners)),
@@ -78,7 +84,8 @@ impl BeatFilter {
         }
     }
 
-    /// Keep when no exclude keyword appears and, if include keywords are set, one of them does.
+    /// Keep when no exclude keyword appears and, if include keywords or a regex are set, one
+    /// keyword or the regex matches.
     pub fn verdict(&self, title: &str, text: &str) -> Verdict {
         if let Some(word) = self
             .exclude
@@ -87,11 +94,28 @@ impl BeatFilter {
         {
             return Verdict::Drop(format!("excluded by keyword `{word}`"));
         }
-        match &self.include {
-            Some(include) if include.first_in(&[title, text]).is_none() => {
-                Verdict::Drop("no include keyword matched".to_owned())
-            }
-            _ => Verdict::Keep,
+        if self.include.is_none() && self.regex.is_none() {
+            return Verdict::Keep;
+        }
+        let keyword = || {
+            self.include
+                .as_ref()
+                .is_some_and(|k| k.first_in(&[title, text]).is_some())
+        };
+        let regex = || {
+            self.regex
+                .as_ref()
+                .is_some_and(|r| r.is_match(title) || r.is_match(text))
+        };
+        if keyword() || regex() {
+            Verdict::Keep
+        } else {
+            let what = match (&self.include, &self.regex) {
+                (Some(_), Some(_)) => "no include keyword or regex matched",
+                (None, Some(_)) => "the regex did not match",
+                _ => "no include keyword matched",
+            };
+            Verdict::Drop(what.to_owned())
         }
     }
 
@@ -124,6 +148,7 @@ mod tests {
             &FilterRule {
                 include: vec!["经济协作".into(), "川渝".into(), "Chengdu".into()],
                 exclude: vec!["广告".into()],
+                regex: None,
             },
             &[
                 CategoryRule {
@@ -158,6 +183,39 @@ mod tests {
         assert_eq!(
             f.verdict("足球联赛", "比赛结果"),
             Verdict::Drop("no include keyword matched".into())
+        );
+    }
+
+    fn with_regex(include: &[&str], regex: &str) -> BeatFilter {
+        BeatFilter::new(
+            &FilterRule {
+                include: include.iter().map(|w| (*w).to_owned()).collect(),
+                exclude: vec!["广告".into()],
+                regex: Some(crate::config::Pattern::parse(regex).expect("pattern")),
+            },
+            &[],
+        )
+    }
+
+    #[test]
+    fn the_regex_includes_like_one_more_keyword() {
+        let f = with_regex(&["经济协作"], r"(成渝|渝黔)(地区|通道)");
+        assert_eq!(f.verdict("重庆经济协作区会议", ""), Verdict::Keep);
+        assert_eq!(f.verdict("新闻", "渝黔通道首趟班列"), Verdict::Keep);
+        assert_eq!(
+            f.verdict("成渝地区招商广告", ""),
+            Verdict::Drop("excluded by keyword `广告`".into())
+        );
+        assert_eq!(
+            f.verdict("成渝经济", "渝黔合作"),
+            Verdict::Drop("no include keyword or regex matched".into())
+        );
+
+        let only = with_regex(&[], r"^\d{4}年.*签约$");
+        assert_eq!(only.verdict("2018年川渝项目签约", ""), Verdict::Keep);
+        assert_eq!(
+            only.verdict("川渝项目签约", ""),
+            Verdict::Drop("the regex did not match".into())
         );
     }
 

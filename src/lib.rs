@@ -5,7 +5,8 @@
 //!
 //! The pipeline runs in one direction, and `app` is the only module that knows the order:
 //! `config` → `schedule` → `fetch` → `decode` → `parse` → `normalise` → `filter` → `dedup` →
-//! `store`, then `publish` once per run. `serve` reads only the published files.
+//! `store`, then `publish` once per run, and `status.json` beside the outputs. `serve` reads only
+//! the published files and that status.
 
 pub mod app;
 pub mod cli;
@@ -21,4 +22,5 @@ pub mod parse;
 pub mod publish;
 pub mod schedule;
 pub mod serve;
+pub mod status;
 pub mod store;

@@ -3,19 +3,23 @@
 //! publishes once at the end.
 //!
 //! # Architecture
-//! - [`run`]: lock → open store → each due source through [`source::process`] → publish.
+//! - [`run`]: lock → open store → each due source through [`source::process`] → publish →
+//!   `status.json` (what `serve` reports on `/healthz` and `/metrics`).
 //! - [`publish`]: store → output files, on its own (`beatwire publish`).
+//! - [`every::run_every`]: `serve --every`, the pipeline on an interval in the same process.
 //! - [`lock::RunLock`]: one run per store at a time.
 //! - [`report::RunReport`]: what `run --json` prints.
 //!
 //! Must not: know HTTP or sled details; those live in `fetch` and `store`.
 
+pub mod every;
 pub mod inspect;
 pub mod lock;
 pub mod report;
 pub mod source;
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -24,7 +28,8 @@ use futures_util::StreamExt;
 use crate::config::{BeatRule, Config};
 use crate::fetch::Fetcher;
 use crate::filter::BeatFilter;
-use crate::publish::{self, Channel};
+use crate::publish::{self, CategoryFeed, Channel};
+use crate::status::{self, Status};
 use crate::store::Store;
 use lock::RunLock;
 use report::{PublishedReport, RunReport};
@@ -74,7 +79,7 @@ pub async fn run(
         .sources
         .iter()
         .filter(|s| options.only.is_empty() || options.only.contains(&s.id))
-        .map(|rule| source::process(rule, &context))
+        .map(|rule| timed(source::process(rule, &context)))
         .collect();
     let mut sources: Vec<_> = futures_util::stream::iter(passes)
         .buffer_unordered(config.fetch.concurrency.max(1))
@@ -82,26 +87,52 @@ pub async fn run(
         .await;
     // Report in the order of feeds.toml, whatever order the sources finished in.
     let order = |id: &str| config.sources.iter().position(|s| s.id == id);
-    sources.sort_by_key(|s| order(&s.id));
+    sources.sort_by_key(|(s, _)| order(&s.id));
     let published = if options.publish {
         Some(publish_from(&config.beat, config, &store)?)
     } else {
         None
     };
     store.flush()?;
+    let finished = Utc::now();
+    let run_status = status::RunStatus {
+        started: now,
+        finished,
+        sources: sources
+            .iter()
+            .map(|(s, took)| status::SourceStatus {
+                id: s.id.clone(),
+                status: s.status.as_str().to_owned(),
+                http_status: s.http_status,
+                new: s.new,
+                updated: s.updated,
+                seconds: took.as_secs_f64(),
+            })
+            .collect(),
+    };
+    write_status(config, Some(run_status), published.as_ref(), finished);
     Ok(RunReport {
         started: now,
-        finished: Utc::now(),
-        sources,
+        finished,
+        sources: sources.into_iter().map(|(s, _)| s).collect(),
         published,
     })
 }
 
+/// A source's pass and how long it took.
+async fn timed<T>(pass: impl Future<Output = T>) -> (T, Duration) {
+    let start = Instant::now();
+    let out = pass.await;
+    (out, start.elapsed())
+}
+
 /// `beatwire publish`: writes the outputs from the store, under the run lock.
-pub fn publish(config: &Config) -> anyhow::Result<PublishedReport> {
+pub fn publish(config: &Config, now: DateTime<Utc>) -> anyhow::Result<PublishedReport> {
     let _lock = RunLock::acquire(&config.beat.store)?;
     let store = Store::open(&config.beat.store)?;
-    publish_from(&config.beat, config, &store)
+    let published = publish_from(&config.beat, config, &store)?;
+    write_status(config, None, Some(&published), now);
+    Ok(published)
 }
 
 fn publish_from(
@@ -115,11 +146,35 @@ fn publish_from(
     Ok(PublishedReport {
         items: published.items,
         path: published.feed,
+        files: published.files,
     })
 }
 
+/// Records the run and the publication in the output folder's `status.json`. A failure is
+/// reported and does not fail the run: the outputs are already published.
+fn write_status(
+    config: &Config,
+    run: Option<status::RunStatus>,
+    published: Option<&PublishedReport>,
+    at: DateTime<Utc>,
+) {
+    let published = published.map(|p| status::PublishStatus { at, items: p.items });
+    if let Err(error) = Status::update(&config.beat.output, run, published) {
+        tracing::error!(%error, "cannot record the run's status");
+    }
+}
+
 /// The beat as the publishers see it.
+///
+/// `ttl` is the shortest interval any source is fetched at: the feed cannot change more often,
+/// and a reader polling less often misses nothing.
 pub fn channel(beat: &BeatRule, config: &Config) -> Channel {
+    let shortest = config
+        .sources
+        .iter()
+        .map(|s| s.every_or(config.fetch.every))
+        .min()
+        .unwrap_or(config.fetch.every);
     Channel {
         title: beat.title.clone(),
         description: beat.description.clone(),
@@ -127,7 +182,15 @@ pub fn channel(beat: &BeatRule, config: &Config) -> Channel {
         feed_url: beat.feed_url.as_ref().map(ToString::to_string),
         language: beat.language.clone(),
         timezone: beat.timezone,
-        ttl_minutes: u32::try_from(config.fetch.every.as_secs() / 60).ok(),
+        ttl_minutes: u32::try_from(shortest.as_secs().div_ceil(60)).ok(),
+        categories: config
+            .categories
+            .iter()
+            .map(|c| CategoryFeed {
+                name: c.name.clone(),
+                slug: c.slug.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -19,6 +19,18 @@ pub enum SourceStatus {
     Failed,
 }
 
+impl SourceStatus {
+    /// The name `run --json` prints.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceStatus::Ok => "ok",
+            SourceStatus::NotModified => "not_modified",
+            SourceStatus::Skipped => "skipped",
+            SourceStatus::Failed => "failed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceReport {
     pub id: String,
@@ -52,7 +64,11 @@ impl SourceReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PublishedReport {
     pub items: usize,
+    /// The path of `feed.xml`.
     pub path: PathBuf,
+    /// Every output written: `feed.xml`, `atom.xml`, `feed.json`, `index.html`, then
+    /// `category/<slug>.xml` in config order.
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

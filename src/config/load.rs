@@ -45,7 +45,7 @@ const FETCH_KEYS: &[&str] = &[
     "every",
     "proxy",
 ];
-const FILTER_KEYS: &[&str] = &["include", "exclude"];
+const FILTER_KEYS: &[&str] = &["include", "exclude", "regex"];
 const CATEGORY_KEYS: &[&str] = &["name", "slug", "keywords"];
 
 /// Parses and checks the whole document; see [`Config::from_toml`].
@@ -235,6 +235,7 @@ fn filter(t: &Table<'_>, report: &mut Report<'_>) -> FilterRule {
         exclude: words(t, "exclude", report)
             .map(|w| w.value)
             .unwrap_or_default(),
+        regex: compiled(t, "regex", report, value::Pattern::parse).map(|p| p.value),
     }
 }
 
@@ -340,6 +341,25 @@ mod tests {
                 "8:11: `timeout` must be more than 0s",
                 "9:9: `proxy` must use http, https, socks5 or socks5h, found `ftp://p.example.org`",
             ]
+        );
+    }
+
+    #[test]
+    fn the_filter_regex_is_compiled_at_load_with_its_position() {
+        let text = format!("{BEAT}[filter]\nregex = \"成渝(地区|经济圈)\"\n");
+        let config = parse(&text, Path::new("feeds.toml")).unwrap();
+        let pattern = config.filter.regex.unwrap();
+        assert!(pattern.regex.is_match("成渝地区双城经济圈"));
+
+        let text = format!("{BEAT}[filter]\ninclude = [\"川渝\"]\nregex = \"成渝(地区\"\n");
+        assert_eq!(
+            problems(&text),
+            ["6:9: invalid regex `成渝(地区`: unclosed group"]
+        );
+        let text = format!("{BEAT}[filter]\nregex = [\"a\"]\n");
+        assert_eq!(
+            problems(&text),
+            ["5:9: `regex` must be a string, found an array"]
         );
     }
 

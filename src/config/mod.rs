@@ -30,7 +30,7 @@ use url::Url;
 
 pub use problem::{ConfigError, Problem};
 pub use source::{ArticleRule, ListRule, SourceRule};
-pub use value::Css;
+pub use value::{Css, Pattern};
 
 /// The zone of dates that carry none, unless `[beat].timezone` or a source says otherwise.
 pub const DEFAULT_TIMEZONE: Tz = chrono_tz::Asia::Shanghai;
@@ -169,6 +169,8 @@ pub struct FilterRule {
     pub include: Vec<String>,
     /// None may appear in the title or body.
     pub exclude: Vec<String>,
+    /// A story whose title or body matches it belongs too, like one more include keyword.
+    pub regex: Option<Pattern>,
 }
 
 /// One `[[category]]`: a story whose text holds one of the keywords gets the category.

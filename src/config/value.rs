@@ -1,5 +1,6 @@
 //! Compiling the strings of `feeds.toml` into the values the stages use: URLs, time zones,
-//! durations, byte sizes, encodings, ids and CSS selectors ([`Css`]).
+//! durations, byte sizes, encodings, ids, CSS selectors ([`Css`]) and regular expressions
+//! ([`Pattern`]).
 //!
 //! Each compiler is a plain function from the written text to a value or a message that names the
 //! bad value. This file must not look up keys or know which table a value came from.
@@ -91,6 +92,73 @@ impl PartialEq for Css {
         self.text == other.text
     }
 }
+
+/// A regular expression compiled when the config is loaded, with the text it was written as.
+#[derive(Clone)]
+pub struct Pattern {
+    pub text: String,
+    pub regex: regex::Regex,
+}
+
+/// Largest compiled program a `[filter].regex` may grow to; a pattern past it is a mistake
+/// (e.g. a huge counted repetition), not a beat.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+impl Pattern {
+    /// Compiles `text`; the error names the pattern and says, on one line, what is wrong.
+    pub fn parse(text: &str) -> Result<Pattern, String> {
+        if text.is_empty() {
+            return Err("invalid regex ``: it is empty".to_owned());
+        }
+        let regex = regex::RegexBuilder::new(text)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .map_err(|e| format!("invalid regex `{text}`: {}", regex_reason(&e)))?;
+        Ok(Pattern {
+            text: text.to_owned(),
+            regex,
+        })
+    }
+}
+
+/// The last line of the regex crate's message (the others draw the pattern with a caret,
+/// which a `line:col: message` line cannot hold).
+fn regex_reason(error: &regex::Error) -> String {
+    match error {
+        regex::Error::CompiledTooBig(limit) => {
+            format!("it compiles to more than {limit} bytes")
+        }
+        other => {
+            let text = other.to_string();
+            let last = text.lines().rev().find(|l| !l.trim().is_empty());
+            last.unwrap_or(&text)
+                .trim()
+                .trim_start_matches("error: ")
+                .to_owned()
+        }
+    }
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pattern({:?})", self.text)
+    }
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Two patterns are equal when they were written the same.
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Pattern {}
 
 /// The schemes a web address may use.
 pub(super) const WEB: &[&str] = &["http", "https"];
@@ -291,6 +359,22 @@ mod tests {
                 .unwrap_err()
                 .contains("a:hover-ish")
         );
+    }
+
+    #[test]
+    fn patterns_compile_and_bad_ones_are_named_on_one_line() {
+        let pattern = Pattern::parse(r"川渝|成渝(地区)?").unwrap();
+        assert!(pattern.regex.is_match("成渝地区双城经济圈"));
+        assert_eq!(format!("{pattern:?}"), "Pattern(\"川渝|成渝(地区)?\")");
+        let err = Pattern::parse("成渝(").unwrap_err();
+        assert_eq!(err, "invalid regex `成渝(`: unclosed group");
+        assert!(!err.contains('\n'));
+        assert_eq!(
+            Pattern::parse("").unwrap_err(),
+            "invalid regex ``: it is empty"
+        );
+        let huge = Pattern::parse(r"\w{1000}\w{1000}").unwrap_err();
+        assert!(huge.starts_with("invalid regex `"), "{huge}");
     }
 
     #[test]

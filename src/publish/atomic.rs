@@ -52,6 +52,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
     Ok(())
 }
 
+/// Like [`write_atomic`], but leaves `path` alone (same inode, same modification time) when it
+/// already holds exactly `bytes`. Returns whether the file was written.
+///
+/// A quiet beat then keeps its `Last-Modified`, so conditional requests keep getting 304.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, PublishError> {
+    match std::fs::read(path) {
+        Ok(existing) if existing == bytes => Ok(false),
+        _ => write_atomic(path, bytes).map(|()| true),
+    }
+}
+
 /// Makes the rename itself durable (the folder's entry), where the platform allows it.
 #[cfg(unix)]
 fn sync_dir(dir: &Path) -> io::Result<()> {
@@ -138,6 +149,24 @@ mod tests {
         assert!(error.to_string().contains("feed.xml"), "{error}");
         assert_eq!(names(dir.path()), ["feed.xml"]);
         assert!(target.join("keep").exists());
+    }
+
+    #[test]
+    fn unchanged_bytes_leave_the_file_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("feed.xml");
+        assert!(write_if_changed(&path, b"<a/>").expect("first write"));
+        let before = std::fs::metadata(&path).expect("metadata");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(!write_if_changed(&path, b"<a/>").expect("same bytes"));
+        let after = std::fs::metadata(&path).expect("metadata");
+        assert_eq!(
+            before.modified().expect("mtime"),
+            after.modified().expect("mtime")
+        );
+        assert!(write_if_changed(&path, b"<b/>").expect("new bytes"));
+        assert_eq!(std::fs::read(&path).expect("read"), b"<b/>");
+        assert_eq!(names(dir.path()), ["feed.xml"]);
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! never on the clock or the input order, so whole files can be compared and ETags stay put.
 //! This file must not write files; `publish` does.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use ::rss::extension::atom::{AtomExtension, Link};
@@ -12,7 +11,7 @@ use ::rss::extension::dublincore::DublinCoreExtensionBuilder;
 use ::rss::{Category, ChannelBuilder, Guid, ItemBuilder, Source};
 use chrono::{DateTime, Utc};
 
-use super::{Channel, in_feed_order};
+use super::{Channel, in_feed_order, newest, xml_text};
 use crate::model::Item;
 
 const CONTENT_NS: &str = "http://purl.org/rss/1.0/modules/content/";
@@ -26,9 +25,7 @@ const GENERATOR: &str = "beatwire";
 /// are the newest story's time, and absent when there are no stories.
 pub fn to_rss(channel: &Channel, items: &[Item]) -> String {
     let ordered = in_feed_order(items);
-    let newest = ordered
-        .first()
-        .map(|item| rfc2822(item.published, channel.timezone));
+    let newest = newest(items).map(|instant| rfc2822(instant, channel.timezone));
 
     // Declared always, even when no story uses them, so the root element never changes shape.
     // The writer orders declarations by prefix (a BTreeMap), so the bytes are stable.
@@ -121,35 +118,14 @@ fn non_empty(text: &str) -> Option<String> {
     (!text.trim().is_empty()).then(|| text.into_owned())
 }
 
-/// Drops the characters XML 1.0 cannot carry (C0 controls other than tab, newline and carriage
-/// return; U+FFFE; U+FFFF). Escaping cannot save them: one stray `\u{8}` from a scraped page
-/// makes the whole feed ill-formed for every reader.
-fn xml_text(text: &str) -> Cow<'_, str> {
-    let allowed = |c: char| {
-        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
-    };
-    if text.chars().all(allowed) {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(text.chars().filter(|&c| allowed(c)).collect())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Outlet;
-    use crate::publish::tests::{channel, items};
-    use chrono::TimeZone;
+    use crate::publish::tests::{channel, items, utc};
 
     fn parse(xml: &str) -> feed_rs::model::Feed {
         feed_rs::parser::parse(xml.as_bytes()).expect("the feed parses back")
-    }
-
-    fn utc(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, m, d, h, min, s)
-            .single()
-            .expect("valid instant")
     }
 
     #[test]
