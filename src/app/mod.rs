@@ -167,7 +167,7 @@ fn write_status(
 /// The beat as the publishers see it.
 ///
 /// `ttl` is the shortest interval any source is fetched at: the feed cannot change more often,
-/// and a reader polling less often misses nothing.
+/// and a reader polling more often gains nothing.
 pub fn channel(beat: &BeatRule, config: &Config) -> Channel {
     let shortest = config
         .sources

@@ -264,7 +264,7 @@ fn not_modified(entry: &Entry, coding: Coding, request: &HeaderMap) -> bool {
         .is_some_and(|since: SystemTime| entry.modified <= since)
 }
 
-/// A generated answer (`/healthz`, `/metrics`): never cached.
+/// An answer computed per request (`/healthz`, `/metrics`): never cached.
 fn dynamic(status: StatusCode, content_type: &'static str, body: String, head: bool) -> Response {
     let length = body.len();
     Response::builder()
