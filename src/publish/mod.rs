@@ -8,7 +8,9 @@
 //! - [`publish`]: renders every output into a folder (today `feed.xml`).
 //! - [`to_rss`] (`rss.rs`): stories → RSS 2.0 text.
 //! - [`write_atomic`] (`atomic.rs`): temp file in the same folder, fsync, rename.
+//! - [`also_reported`] / [`also_footer_html`] (`also.rs`): the other outlets of a story.
 
+mod also;
 mod atomic;
 mod rss;
 
@@ -16,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::model::Item;
 
+pub use self::also::{also_footer_html, also_label, also_reported};
 pub use self::atomic::write_atomic;
 pub use self::rss::to_rss;
 
