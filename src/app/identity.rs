@@ -256,8 +256,8 @@ fn remember_keys(store: &Store, stored: &Item, keys: &[ItemKey]) -> Result<(), S
     Ok(())
 }
 
-/// The stored story of another source whose text `item` nearly repeats, if any.
-fn near_copy(
+/// The stored story of another source whose text `item` nearly repeats, if any (rule 3).
+pub fn near_copy(
     store: &Store,
     identities: &Identities,
     item: &Item,

@@ -69,3 +69,12 @@ pub(super) fn decode<T: DeserializeOwned>(
         source,
     })
 }
+
+/// The value under `key` in `tree`, decoded; `None` when there is none.
+pub(super) fn get_json<T: DeserializeOwned>(
+    tree: &sled::Tree,
+    key: &[u8],
+    what: impl FnOnce() -> String,
+) -> Result<Option<T>, StoreError> {
+    tree.get(key)?.map(|bytes| decode(&bytes, what)).transpose()
+}

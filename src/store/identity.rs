@@ -2,19 +2,15 @@
 //!
 //! This file owns the `guids` tree only; `dedup::judge_guids` decides, the app records here.
 
-use super::error::{decode, encode};
+use super::error::{encode, get_json};
 use super::{Store, StoreError};
 use crate::dedup::GuidTrust;
 
 impl Store {
     /// Whether `source`'s guids identify its stories; trusted until judged otherwise.
     pub fn guid_trust(&self, source: &str) -> Result<GuidTrust, StoreError> {
-        Ok(self
-            .guids
-            .get(source.as_bytes())?
-            .map(|bytes| decode(&bytes, || format!("guid trust of source {source}")))
-            .transpose()?
-            .unwrap_or_default())
+        let what = || format!("guid trust of source {source}");
+        Ok(get_json(&self.guids, source.as_bytes(), what)?.unwrap_or_default())
     }
 
     pub fn set_guid_trust(&self, source: &str, trust: GuidTrust) -> Result<(), StoreError> {

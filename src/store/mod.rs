@@ -42,7 +42,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 pub use self::error::StoreError;
-use self::error::{decode, encode};
+use self::error::{decode, encode, get_json};
 pub use self::near::SketchEntry;
 pub use self::prune::{Pruned, Tombstone};
 
@@ -134,18 +134,12 @@ impl Store {
     /// The id of the story stored under `key`, if any (the story may since have been pruned:
     /// see [`Store::tombstone`]).
     pub fn find(&self, key: &ItemKey) -> Result<Option<String>, StoreError> {
-        self.keys
-            .get(key.to_bytes())?
-            .map(|bytes| decode(&bytes, || format!("id for {key}")))
-            .transpose()
+        get_json(&self.keys, &key.to_bytes(), || format!("id for {key}"))
     }
 
     /// The story with this id, if any.
     pub fn get(&self, id: &str) -> Result<Option<Item>, StoreError> {
-        self.items
-            .get(id.as_bytes())?
-            .map(|bytes| decode(&bytes, || format!("item {id}")))
-            .transpose()
+        get_json(&self.items, id.as_bytes(), || format!("item {id}"))
     }
 
     /// Stores `item` under its id and every key in `keys`, keeping its near-duplicate sketch

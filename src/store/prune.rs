@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
-use super::error::{decode, encode};
+use super::error::{decode, encode, get_json};
 use super::{Stamp, Store, StoreError, near, time_key};
 
 /// What is left of a pruned or removed story.
@@ -39,10 +39,9 @@ pub struct Pruned {
 impl Store {
     /// The tombstone of a pruned or removed story, if it has one.
     pub fn tombstone(&self, id: &str) -> Result<Option<Tombstone>, StoreError> {
-        self.tombstones
-            .get(id.as_bytes())?
-            .map(|bytes| decode(&bytes, || format!("tombstone {id}")))
-            .transpose()
+        get_json(&self.tombstones, id.as_bytes(), || {
+            format!("tombstone {id}")
+        })
     }
 
     /// Removes the story `id`, leaving a tombstone; `false` when there was no such story.
