@@ -196,6 +196,36 @@ async fn syndicated_copies_merge_into_one_item_that_lists_the_other_outlets() {
         ]
     );
     assert!(stored[0].provenance.iter().all(|c| c.seen == now()));
+    assert_eq!(stored[0].updated, None);
+    drop(store);
+
+    // The primary copy corrected: updated in place, same guid, copies kept, `updated` moves.
+    let corrected = seed_body.replace("173.7亿元", "180亿元");
+    assert_ne!(corrected, seed_body);
+    site.set(
+        "/scjjrb.xml",
+        Answer::ok(
+            "application/rss+xml",
+            rss(&[Entry {
+                guid: Some("scjjrb-20181224-1"),
+                link: "${BASE}/scjjrb/1.htm",
+                title: &seed_title,
+                body: &corrected,
+                date: "2018-12-24 11:06:36",
+            }]),
+        ),
+    );
+    let later = now() + TimeDelta::hours(2);
+    let fixed = app::run(&config, &only(&["scjjrb"]), later).await.unwrap();
+    assert_eq!((fixed.sources[0].new, fixed.sources[0].updated), (0, 1));
+    let store = Store::open(&config.beat.store).unwrap();
+    let stored = store.latest(10).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].id, story.id);
+    assert_eq!(stored[0].updated, Some(later));
+    assert_eq!(stored[0].first_seen, now());
+    assert_eq!(stored[0].provenance.len(), 2);
+    assert!(stored[0].content_html.contains("180亿元"));
 }
 
 #[tokio::test]
