@@ -192,8 +192,10 @@ fn channel() -> Channel {
 fn benches(c: &mut Criterion) {
     let phrases = phrases();
     let small_dir = tempfile::tempdir().expect("tempdir");
+    let middle_dir = tempfile::tempdir().expect("tempdir");
     let big_dir = tempfile::tempdir().expect("tempdir");
     let (small, _, _) = filled(small_dir.path(), 1_000, &phrases);
+    let (middle, _, _) = filled(middle_dir.path(), 10_000, &phrases);
     let (big, took, raw) = filled(big_dir.path(), 100_000, &phrases);
     drop(big);
     let on_disk = disk_size(big_dir.path());
@@ -236,9 +238,17 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
 
-    // Near-duplicate lookup: a syndicated copy of a story in the middle of each store.
+    // Near-duplicate lookup: a syndicated copy of a story in the middle of each store. Warm:
+    // the run has already loaded the window's sketches (every lookup after a run's first);
+    // cold: a run's first lookup, which loads the window from sled. A store of 1,000 spans two
+    // days, so its window holds all 1,000; from 10,000 on, a window holds 7,500.
     let mut group = c.benchmark_group("near_lookup");
-    for (name, store, count) in [("1000", &small, 1_000u64), ("100000", &big, 100_000)] {
+    group.sample_size(20);
+    for (name, store, count) in [
+        ("1000", &small, 1_000u64),
+        ("10000", &middle, 10_000),
+        ("100000", &big, 100_000),
+    ] {
         let mut copy = story(count / 2, &phrases);
         copy.item.source = "other".to_owned();
         copy.text.push_str("（来源：某报 责任编辑：李雪）");

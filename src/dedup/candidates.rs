@@ -10,10 +10,13 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, TimeDelta, Utc};
+use rustc_hash::FxHashMap;
 
-use super::sketch::Sketch;
+use super::sketch::{BANDS, Sketch};
 
 const DAY_SECONDS: i64 = 86_400;
+/// The end of a chain of band entries.
+const END: u32 = u32::MAX;
 
 #[derive(Debug, Clone)]
 struct Entry {
@@ -30,11 +33,17 @@ pub struct Candidate<'a> {
 }
 
 /// Sketches by band hash, for the days loaded so far.
+///
+/// Each entry has one link per band, `slot * BANDS + band`; `by_band` holds the newest link of
+/// each band hash and `next` chains the older ones, so loading a day allocates no list per band
+/// (a day holds hundreds of sketches, each with dozens of bands). Band hashes are already
+/// uniform, so the map uses the cheap Fx hasher rather than SipHash.
 #[derive(Debug, Default)]
 pub struct NearIndex {
     entries: Vec<Option<Entry>>,
     by_id: HashMap<String, usize>,
-    by_band: HashMap<u64, Vec<usize>>,
+    by_band: FxHashMap<u64, u32>,
+    next: Vec<u32>,
     days: BTreeSet<i64>,
 }
 
@@ -76,8 +85,10 @@ impl NearIndex {
     pub fn insert(&mut self, id: String, published: DateTime<Utc>, sketch: Sketch) {
         self.remove(&id);
         let slot = self.entries.len();
-        for band in sketch.bands() {
-            self.by_band.entry(band).or_default().push(slot);
+        for (band, hash) in sketch.bands().into_iter().enumerate() {
+            let link = u32::try_from(slot * BANDS + band).unwrap_or(END);
+            let older = self.by_band.insert(hash, link).unwrap_or(END);
+            self.next.push(older);
         }
         self.by_id.insert(id.clone(), slot);
         self.entries.push(Some(Entry {
@@ -102,13 +113,14 @@ impl NearIndex {
         at: DateTime<Utc>,
         window: TimeDelta,
     ) -> Vec<Candidate<'_>> {
-        let mut slots: Vec<usize> = sketch
-            .bands()
-            .iter()
-            .filter_map(|band| self.by_band.get(band))
-            .flatten()
-            .copied()
-            .collect();
+        let mut slots: Vec<usize> = Vec::new();
+        for hash in sketch.bands() {
+            let mut link = self.by_band.get(&hash).copied().unwrap_or(END);
+            while link != END {
+                slots.push(link as usize / BANDS);
+                link = self.next[link as usize];
+            }
+        }
         slots.sort_unstable();
         slots.dedup();
         let mut out: Vec<Candidate<'_>> = slots

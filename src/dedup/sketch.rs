@@ -50,16 +50,26 @@ pub struct Sketch {
 
 /// The text rule 3 compares: only letters and digits, lowercase, full-width folded to ASCII.
 pub fn normalise_text(text: &str) -> String {
-    text.chars()
-        .filter_map(|c| {
-            let c = match c {
-                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                _ => c,
-            };
-            c.is_alphanumeric().then_some(c)
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else if c.is_alphanumeric() {
+            // CJK has no case: only letters that have one go through the Unicode tables.
+            if c.is_uppercase() {
+                out.extend(c.to_lowercase());
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 impl Sketch {
@@ -182,8 +192,8 @@ mod tests {
     #[test]
     fn punctuation_width_and_case_do_not_count() {
         assert_eq!(
-            normalise_text("「成渝」“双城”，ＡＢＣ１２３ abc！"),
-            "成渝双城abc123abc"
+            normalise_text("「成渝」“双城”，ＡＢＣ１２３ abc！ΣΑ"),
+            "成渝双城abc123abcσα"
         );
         let simplified = Sketch::of("标题", SEED_LEAD).expect("long enough");
         let traditional = SEED_LEAD
