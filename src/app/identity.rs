@@ -91,10 +91,11 @@ fn judge(
     identities: &[Identity<'_>],
 ) -> Result<GuidTrust, StoreError> {
     let guids = dedup::unique_guids(identities);
+    let links = dedup::usable_links(identities, &guids);
     /// The story a link leads to (when this source has a copy in it) and that copy's guid.
     type LinkedCopy = (String, Option<String>);
     let mut found: Vec<(Option<String>, Option<LinkedCopy>)> = Vec::new();
-    for (identity, guid) in identities.iter().zip(&guids) {
+    for (link, guid) in links.iter().zip(&guids) {
         let by_guid = match guid {
             Some(guid) => store.find(&ItemKey::Guid {
                 source: source.to_owned(),
@@ -103,7 +104,7 @@ fn judge(
             None => None,
         };
         let mut by_link = None;
-        if let Some(link) = identity.canonical_link
+        if let Some(link) = *link
             && let Some(id) = store.find(&ItemKey::Link(link.to_owned()))?
             && let Some(story) = store.get(&id)?
             && let Some(copy) = copy_from(&story, source)

@@ -13,6 +13,8 @@
 //!    default port dropped, no fragment, no tracking parameters, sorted query), after the
 //!    source's host aliases ([`HostAliases`], `aliases = [...]` on a `[[source]]`) have been
 //!    applied: a link on `m.example.com` is compared as the same link on `www.example.com`.
+//!    A link that several stories of one document share (all pointing at the home page) is left
+//!    to the guids for the stories that have one ([`usable_links`]).
 //! 3. **Near-duplicate text across sources**: a MinHash sketch ([`sketch::Sketch`]) of the
 //!    normalised title and body over character 5-grams (Chinese has no spaces to split words
 //!    on); two stories of different sources whose dates are at most the window apart (7 days by
@@ -96,6 +98,28 @@ pub fn unique_guids<'a>(stories: &[Identity<'a>]) -> Vec<Option<&'a str>> {
         .collect()
 }
 
+/// The links of a document that identify their story. A link that several stories of the
+/// document share (every item pointing at the home page) identifies none of them: it is left
+/// out for the stories that have a guid to go by, and kept for the others (nothing better).
+pub fn usable_links<'a>(
+    stories: &[Identity<'a>],
+    guids: &[Option<&'a str>],
+) -> Vec<Option<&'a str>> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for link in stories.iter().filter_map(|s| s.canonical_link) {
+        *counts.entry(link).or_default() += 1;
+    }
+    stories
+        .iter()
+        .zip(guids)
+        .map(|(story, guid)| {
+            story
+                .canonical_link
+                .filter(|link| guid.is_none() || counts.get(link) == Some(&1))
+        })
+        .collect()
+}
+
 /// The keys of each story of one document, in order of preference.
 ///
 /// A story with neither a usable guid nor a link gets no keys: it cannot be recognised again,
@@ -105,19 +129,23 @@ pub fn keys_for_document(
     stories: &[Identity<'_>],
     trust: GuidTrust,
 ) -> Vec<Vec<ItemKey>> {
-    let guids = unique_guids(stories);
-    stories
-        .iter()
-        .zip(guids)
-        .map(|(story, guid)| {
+    let guids: Vec<Option<&str>> = match trust {
+        GuidTrust::Trusted => unique_guids(stories),
+        GuidTrust::Unstable => vec![None; stories.len()],
+    };
+    let links = usable_links(stories, &guids);
+    guids
+        .into_iter()
+        .zip(links)
+        .map(|(guid, link)| {
             let mut keys = Vec::with_capacity(2);
-            if let Some(guid) = guid.filter(|_| trust == GuidTrust::Trusted) {
+            if let Some(guid) = guid {
                 keys.push(ItemKey::Guid {
                     source: source.to_owned(),
                     guid: guid.to_owned(),
                 });
             }
-            if let Some(link) = story.canonical_link {
+            if let Some(link) = link {
                 keys.push(ItemKey::Link(link.to_owned()));
             }
             keys

@@ -70,6 +70,33 @@ fn repeated_guids_fall_back_to_links() {
     assert!(keys[2].is_empty());
 }
 
+// A CMS that links every item to its home page: the guids tell the stories apart.
+#[test]
+fn a_link_shared_in_a_document_is_left_to_the_guids() {
+    let home = Some("https://a/");
+    let stories = [
+        identity(Some("g1"), home),
+        identity(Some("g2"), home),
+        identity(None, home),
+        identity(Some("g3"), Some("https://a/3")),
+    ];
+    let keys = keys_for_document("s", &stories, GuidTrust::Trusted);
+    let guid = |g: &str| ItemKey::Guid {
+        source: "s".into(),
+        guid: g.into(),
+    };
+    assert_eq!(keys[0], vec![guid("g1")]);
+    assert_eq!(keys[1], vec![guid("g2")]);
+    assert_eq!(keys[2], vec![ItemKey::Link("https://a/".into())]);
+    assert_eq!(
+        keys[3],
+        vec![guid("g3"), ItemKey::Link("https://a/3".into())]
+    );
+    // Guids not to be trusted: links are all there is.
+    let keys = keys_for_document("s", &stories, GuidTrust::Unstable);
+    assert_eq!(keys[0], vec![ItemKey::Link("https://a/".into())]);
+}
+
 fn seen<'a>(
     guid: &'a str,
     by_guid: Option<&'a str>,
