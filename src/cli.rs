@@ -70,6 +70,9 @@ pub enum Command {
     Fetch(FetchArgs),
     /// Write feed.xml and the other outputs from the store.
     Publish,
+    /// Remove the stories older than `keep_days` from the store (run does it too); each leaves
+    /// a tombstone so it never comes back as new.
+    Prune,
     /// Serve the published files over HTTP (with /healthz and /metrics).
     Serve {
         #[arg(long, default_value = demo::DEFAULT_SERVE_ADDR)]
@@ -131,6 +134,15 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
             let config = app::load_config(&cli.config)?;
             let published = app::publish(&config, Utc::now())?;
             tracing::info!(items = published.items, path = %published.path.display(), "published");
+            Ok(Exit::Success)
+        }
+        Command::Prune => {
+            let config = app::load_config(&cli.config)?;
+            let pruned = app::prune(&config, Utc::now())?;
+            print_line(&format!(
+                "pruned {} stories older than {} days",
+                pruned.stories, config.beat.keep_days
+            ))?;
             Ok(Exit::Success)
         }
         Command::Check => {

@@ -109,6 +109,46 @@ pub struct Item {
     pub first_seen: DateTime<Utc>,
     /// A hash of the visible content, to tell an update from an unchanged re-fetch.
     pub content_hash: String,
+    /// Every copy of the story seen, the primary copy (the one that gave the story its id and
+    /// its text) first, then the others in the order they were seen. Empty for stories stored
+    /// before copies were recorded: [`Item::sightings`] then stands for the story itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provenance: Vec<Sighting>,
+}
+
+impl Item {
+    /// The copies of this story, primary first; never empty.
+    pub fn sightings(&self) -> std::borrow::Cow<'_, [Sighting]> {
+        if self.provenance.is_empty() {
+            std::borrow::Cow::Owned(vec![Sighting {
+                source: self.source.clone(),
+                outlet: self.outlet.clone(),
+                link: self.link.clone(),
+                guid: None,
+                published: self.published,
+                seen: self.first_seen,
+            }])
+        } else {
+            std::borrow::Cow::Borrowed(&self.provenance)
+        }
+    }
+}
+
+/// One copy of a story: which source carried it, under which outlet, link and guid, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sighting {
+    /// The id of the source the copy came from.
+    pub source: String,
+    pub outlet: Outlet,
+    /// The copy's own link (clean, absolute).
+    pub link: String,
+    /// The copy's guid in its document, when it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guid: Option<String>,
+    /// The copy's own date.
+    pub published: DateTime<Utc>,
+    /// When this store first saw the copy.
+    pub seen: DateTime<Utc>,
 }
 
 /// HTTP validators remembered for conditional GET.

@@ -7,12 +7,15 @@
 //!   `status.json` (what `serve` reports on `/healthz` and `/metrics`).
 //! - [`publish`]: store → output files, on its own (`beatwire publish`).
 //! - [`every::run_every`]: `serve --every`, the pipeline on an interval in the same process.
+//! - [`prune`]: the stories past `keep_days` leave the store (`beatwire prune`; `run` too).
+//! - [`identity`]: the identity rules of `dedup` applied against the store.
 //! - [`lock::RunLock`]: one run per store at a time.
 //! - [`report::RunReport`]: what `run --json` prints.
 //!
 //! Must not: know HTTP or sled details; those live in `fetch` and `store`.
 
 pub mod every;
+pub mod identity;
 pub mod inspect;
 pub mod lock;
 pub mod report;
@@ -30,7 +33,8 @@ use crate::fetch::Fetcher;
 use crate::filter::BeatFilter;
 use crate::publish::{self, CategoryFeed, Channel};
 use crate::status::{self, Status};
-use crate::store::Store;
+use crate::store::{Pruned, Store};
+use identity::Identities;
 use lock::RunLock;
 use report::{PublishedReport, RunReport};
 use source::RunContext;
@@ -64,10 +68,12 @@ pub async fn run(
     let store = Store::open(&config.beat.store)?;
     let fetcher = Fetcher::new(&config.fetch)?;
     let filter = BeatFilter::new(&config.filter, &config.categories);
+    let identities = Identities::new(config.beat.dedup_window);
     let context = RunContext {
         store: &store,
         fetcher: &fetcher,
         filter: &filter,
+        identities: &identities,
         timezone: config.beat.timezone,
         every: config.fetch.every,
         force: options.force,
@@ -88,6 +94,10 @@ pub async fn run(
     // Report in the order of feeds.toml, whatever order the sources finished in.
     let order = |id: &str| config.sources.iter().position(|s| s.id == id);
     sources.sort_by_key(|(s, _)| order(&s.id));
+    let pruned = store.prune(cutoff(&config.beat, now), now)?;
+    if pruned.stories > 0 {
+        tracing::info!(stories = pruned.stories, "pruned");
+    }
     let published = if options.publish {
         Some(publish_from(&config.beat, config, &store)?)
     } else {
@@ -124,6 +134,21 @@ async fn timed<T>(pass: impl Future<Output = T>) -> (T, Duration) {
     let start = Instant::now();
     let out = pass.await;
     (out, start.elapsed())
+}
+
+/// `beatwire prune`: removes the stories past `keep_days` (leaving their tombstones), under the
+/// run lock. `run` does the same after fetching.
+pub fn prune(config: &Config, now: DateTime<Utc>) -> anyhow::Result<Pruned> {
+    let _lock = RunLock::acquire(&config.beat.store)?;
+    let store = Store::open(&config.beat.store)?;
+    let pruned = store.prune(cutoff(&config.beat, now), now)?;
+    store.flush()?;
+    Ok(pruned)
+}
+
+/// Stories both dated and first seen before this instant are pruned.
+fn cutoff(beat: &BeatRule, now: DateTime<Utc>) -> DateTime<Utc> {
+    now - chrono::TimeDelta::days(i64::from(beat.keep_days))
 }
 
 /// `beatwire publish`: writes the outputs from the store, under the run lock.

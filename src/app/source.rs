@@ -7,15 +7,16 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use super::identity::{self, Identities, Story};
 use super::report::{SourceReport, SourceStatus};
 use crate::config::SourceRule;
 use crate::decode::decode;
-use crate::dedup::{self, Change, Identity};
+use crate::dedup::HostAliases;
 use crate::fetch::{FetchError, Fetched, Fetcher};
 use crate::filter::{BeatFilter, Verdict};
-use crate::model::{ItemKey, Outlet, SourceKind, SourceState};
+use crate::model::{Outlet, SourceKind, SourceState};
 use crate::normalise::item::{ItemContext, normalise_item};
-use crate::normalise::{canonical_link, content_hash, html_to_text};
+use crate::normalise::{content_hash, html_to_text};
 use crate::parse::{ParseError, parse_feed};
 use crate::schedule;
 use crate::store::{Store, StoreError};
@@ -26,6 +27,7 @@ pub struct RunContext<'a> {
     pub store: &'a Store,
     pub fetcher: &'a Fetcher,
     pub filter: &'a BeatFilter,
+    pub identities: &'a Identities,
     pub timezone: Tz,
     pub every: std::time::Duration,
     pub force: bool,
@@ -160,38 +162,30 @@ async fn pass(
     let mut stories = Vec::with_capacity(feed.items.len());
     for raw in &feed.items {
         match normalise_item(raw, &ctx) {
-            Ok(normalised) => stories.push((raw.guid.as_deref(), normalised)),
+            Ok(normalised) => stories.push(Story {
+                text: html_to_text(&normalised.item.content_html),
+                item: normalised.item,
+                guid: raw.guid.clone(),
+                url: normalised.url,
+            }),
             Err(reason) => {
                 tracing::info!(source = %rule.id, title = ?raw.title, %reason, "story skipped")
             }
         }
     }
-    let canonical: Vec<String> = stories
-        .iter()
-        .map(|(_, n)| canonical_link(&n.url))
-        .collect();
-    let identities: Vec<Identity<'_>> = stories
-        .iter()
-        .zip(&canonical)
-        .map(|((guid, _), link)| Identity {
-            guid: *guid,
-            canonical_link: Some(link),
-        })
-        .collect();
-    let keys = dedup::keys_for_document(&rule.id, &identities);
+    let aliases = HostAliases::new(&rule.aliases);
+    let keys = identity::document_keys(run.store, &rule.id, &aliases, &stories)?;
 
-    for ((_, normalised), keys) in stories.into_iter().zip(keys) {
-        let mut item = normalised.item;
-        let text = html_to_text(&item.content_html);
+    for (mut story, keys) in stories.into_iter().zip(keys) {
         if rule.filter
-            && let Verdict::Drop(reason) = run.filter.verdict(&item.title, &text)
+            && let Verdict::Drop(reason) = run.filter.verdict(&story.item.title, &story.text)
         {
-            tracing::debug!(source = %rule.id, item = %item.link, %reason, "filtered out");
+            tracing::debug!(source = %rule.id, item = %story.item.link, %reason, "filtered out");
             report.filtered += 1;
             continue;
         }
-        item.categories = run.filter.categories(&item.title, &text);
-        store_story(run.store, item, keys, &mut report, run.now)?;
+        story.item.categories = run.filter.categories(&story.item.title, &story.text);
+        identity::store_story(run.store, run.identities, story, keys, &mut report, run.now)?;
     }
     run.store.flush()?;
     state.body_hash = Some(body_hash);
@@ -201,63 +195,4 @@ async fn pass(
             .ttl
             .map(|minutes| std::time::Duration::from_secs(u64::from(minutes) * 60)),
     })
-}
-
-/// Stores one story according to its identity: new, updated in place, or left alone.
-fn store_story(
-    store: &Store,
-    mut item: crate::model::Item,
-    keys: Vec<ItemKey>,
-    report: &mut SourceReport,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let Some(first_key) = keys.first() else {
-        return Ok(());
-    };
-    let mut existing = None;
-    for key in &keys {
-        if let Some(id) = store.find(key)? {
-            existing = store.get(&id)?;
-            if existing.is_some() {
-                break;
-            }
-        }
-    }
-    if let Some(stored) = existing.as_ref().filter(|e| e.source != item.source) {
-        // Another source's story under the same link: the first copy stays the story; this
-        // source's keys now lead to it too.
-        report.duplicates += 1;
-        return store.put(stored, &keys);
-    }
-    match dedup::classify(existing.as_ref(), &item) {
-        Change::New => {
-            item.id = dedup::story_id(first_key);
-            store.put(&item, &keys)?;
-            report.new += 1;
-        }
-        Change::Updated { id } => {
-            let Some(stored) = existing else {
-                return Ok(());
-            };
-            item.id = id;
-            item.first_seen = stored.first_seen;
-            item.updated = Some(item.updated.unwrap_or(now));
-            store.put(&item, &keys)?;
-            report.updated += 1;
-        }
-        Change::Same { id } => {
-            // Seen under a key it was not stored with (a feed that added guids): remember it.
-            let mut unknown = false;
-            for key in &keys {
-                if store.find(key)?.is_none() {
-                    unknown = true;
-                }
-            }
-            if unknown && let Some(stored) = existing {
-                store.put(&stored, &keys)?;
-            }
-            tracing::trace!(item = %id, "unchanged");
-        }
-    }
-    Ok(())
 }

@@ -16,10 +16,10 @@ use super::source::sources;
 use super::value::{self, PROXY, WEB, byte_size, compiled, count, duration_at, required};
 use super::walk::{Spanned, Table};
 use super::{
-    BeatRule, CategoryRule, Config, DEFAULT_CONCURRENCY, DEFAULT_EVERY, DEFAULT_KEEP_DAYS,
-    DEFAULT_LANGUAGE, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ITEMS, DEFAULT_OUTPUT, DEFAULT_PER_HOST,
-    DEFAULT_PER_HOST_INTERVAL, DEFAULT_STORE, DEFAULT_TIMEOUT, DEFAULT_TIMEZONE, FetchPolicy,
-    FilterRule,
+    BeatRule, CategoryRule, Config, DEFAULT_CONCURRENCY, DEFAULT_DEDUP_WINDOW, DEFAULT_EVERY,
+    DEFAULT_KEEP_DAYS, DEFAULT_LANGUAGE, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ITEMS, DEFAULT_OUTPUT,
+    DEFAULT_PER_HOST, DEFAULT_PER_HOST_INTERVAL, DEFAULT_STORE, DEFAULT_TIMEOUT, DEFAULT_TIMEZONE,
+    FetchPolicy, FilterRule,
 };
 
 const TOP_KEYS: &[&str] = &["beat", "fetch", "filter", "category", "source"];
@@ -32,6 +32,7 @@ const BEAT_KEYS: &[&str] = &[
     "timezone",
     "max_items",
     "keep_days",
+    "dedup_window",
     "store",
     "output",
 ];
@@ -157,6 +158,8 @@ fn beat(t: &Table<'_>, base: &Path, report: &mut Report<'_>) -> Option<BeatRule>
     let timezone = compiled(t, "timezone", report, value::zone);
     let max_items = count(t, "max_items", DEFAULT_MAX_ITEMS, report);
     let keep_days = count(t, "keep_days", DEFAULT_KEEP_DAYS, report);
+    let dedup_window =
+        duration_at(t, "dedup_window", report).map_or(DEFAULT_DEDUP_WINDOW, |d| d.value);
     let store = t.string("store", report);
     let store = resolve(base, store, DEFAULT_STORE, "store", report);
     let output = t.string("output", report);
@@ -170,6 +173,7 @@ fn beat(t: &Table<'_>, base: &Path, report: &mut Report<'_>) -> Option<BeatRule>
         timezone: timezone.map_or(DEFAULT_TIMEZONE, |z| z.value),
         max_items,
         keep_days,
+        dedup_window,
         store,
         output,
     })

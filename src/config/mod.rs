@@ -38,6 +38,8 @@ pub const DEFAULT_TIMEZONE: Tz = chrono_tz::Asia::Shanghai;
 pub const DEFAULT_MAX_ITEMS: usize = 200;
 /// Days a story stays in the store.
 pub const DEFAULT_KEEP_DAYS: u32 = 90;
+/// How far apart two stories' dates may be for near-duplicate detection to compare them.
+pub const DEFAULT_DEDUP_WINDOW: Duration = Duration::from_secs(7 * 24 * 3600);
 /// The store, relative to the config file.
 pub const DEFAULT_STORE: &str = "data/beatwire.sled";
 /// The output folder, relative to the config file.
@@ -109,6 +111,9 @@ pub struct BeatRule {
     pub max_items: usize,
     /// Days a story stays in the store.
     pub keep_days: u32,
+    /// Near-duplicate text is compared only between stories dated at most this far apart;
+    /// zero turns near-duplicate detection off.
+    pub dedup_window: Duration,
     /// The store, resolved against the config file's directory.
     pub store: PathBuf,
     /// The output folder, resolved against the config file's directory.

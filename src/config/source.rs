@@ -34,6 +34,9 @@ pub struct SourceRule {
     pub timezone: Option<Tz>,
     /// Whether `[filter]` applies to this source.
     pub filter: bool,
+    /// Hosts that serve the same pages, lowercase: links on any of them are compared as links
+    /// on the first (identity rule 2). Empty, or at least two hosts.
+    pub aliases: Vec<String>,
     /// How to find stories on the page; always present for `kind = "page"`, never for feeds.
     pub list: Option<ListRule>,
     /// How to read a story page; `None` means generic extraction.
@@ -84,7 +87,8 @@ pub struct ArticleRule {
 }
 
 const SOURCE_KEYS: &[&str] = &[
-    "id", "name", "url", "kind", "every", "encoding", "timezone", "filter", "list", "article",
+    "id", "name", "url", "kind", "every", "encoding", "timezone", "filter", "aliases", "list",
+    "article",
 ];
 const LIST_KEYS: &[&str] = &["item", "link", "title", "date"];
 const ARTICLE_KEYS: &[&str] = &[
@@ -148,6 +152,7 @@ fn source(t: &Table<'_>, report: &mut Report<'_>) -> (Option<SourceRule>, Option
     let encoding = compiled(t, "encoding", report, value::encoding).map(|e| e.value);
     let timezone = compiled(t, "timezone", report, value::zone).map(|z| z.value);
     let filter = t.boolean("filter", report).unwrap_or(true);
+    let aliases = host_aliases(t, report);
 
     let list_table = t.table("list", "[source.list]", report);
     let list = list_table.as_ref().and_then(|l| list_rule(l, report));
@@ -181,6 +186,7 @@ fn source(t: &Table<'_>, report: &mut Report<'_>) -> (Option<SourceRule>, Option
             encoding,
             timezone,
             filter,
+            aliases,
             list: if kind == SourceKind::Page {
                 Some(list?)
             } else {
@@ -191,6 +197,46 @@ fn source(t: &Table<'_>, report: &mut Report<'_>) -> (Option<SourceRule>, Option
         })
     })();
     (rule, id)
+}
+
+/// `aliases = ["www.example.com", "m.example.com", ...]`: host names, the first one the host
+/// the others are read as; at least two, no repeats.
+fn host_aliases(t: &Table<'_>, report: &mut Report<'_>) -> Vec<String> {
+    let Some(list) = t.strings("aliases", report) else {
+        return Vec::new();
+    };
+    let mut hosts: Vec<String> = Vec::new();
+    for host in &list.value {
+        let name = host.value.trim().to_lowercase();
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+            && url::Host::parse(&name).is_ok();
+        if !valid {
+            report.at(
+                &host.span,
+                format!(
+                    "`aliases` must hold host names like \"m.example.com\", found `{}`",
+                    host.value
+                ),
+            );
+        } else if hosts.contains(&name) {
+            report.at(
+                &host.span,
+                format!("host `{name}` is listed twice in `aliases`"),
+            );
+        } else {
+            hosts.push(name);
+        }
+    }
+    if hosts.len() == 1 {
+        report.at(
+            &list.span,
+            "`aliases` needs at least two hosts: the one links are read as, then its aliases",
+        );
+    }
+    hosts
 }
 
 fn css(t: &Table<'_>, key: &str, report: &mut Report<'_>) -> Option<Css> {

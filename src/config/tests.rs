@@ -318,3 +318,36 @@ fn the_example_config_loads_and_documents_the_beat() {
     );
     assert_eq!(page.article.as_ref().map(|a| a.remove.len()), Some(3));
 }
+
+#[test]
+fn aliases_and_dedup_window_are_read_and_checked() {
+    let source = "[[source]]\nid = \"m\"\nurl = \"https://m.example.cn/rss\"\n";
+    let config = load(&format!(
+        "{BEAT}dedup_window = \"3d\"\n{source}aliases = [\"www.Example.cn\", \"m.example.cn\"]\n"
+    ));
+    assert_eq!(config.beat.dedup_window, Duration::from_secs(3 * 86_400));
+    assert_eq!(
+        config.sources[0].aliases,
+        ["www.example.cn", "m.example.cn"]
+    );
+    assert_eq!(
+        load(&format!("{BEAT}{source}")).beat.dedup_window,
+        DEFAULT_DEDUP_WINDOW
+    );
+    assert!(
+        load(&format!("{BEAT}{source}")).sources[0]
+            .aliases
+            .is_empty()
+    );
+
+    assert_eq!(
+        problems(&format!(
+            "{BEAT}{source}aliases = [\"m.example.cn\", \"http://x/\", \"M.example.cn\"]\n"
+        )),
+        [
+            "7:11: `aliases` needs at least two hosts: the one links are read as, then its aliases",
+            "7:28: `aliases` must hold host names like \"m.example.com\", found `http://x/`",
+            "7:41: host `m.example.cn` is listed twice in `aliases`",
+        ]
+    );
+}

@@ -99,6 +99,7 @@ pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised
         categories: Vec::new(),
         outlet: ctx.outlet.clone(),
         first_seen: ctx.now,
+        provenance: Vec::new(),
     };
     Ok(Normalised { item, url })
 }

@@ -14,7 +14,9 @@
 //! - [`to_html`] (`html.rs`): stories → the page for people.
 //! - [`write_atomic`] / [`write_if_changed`] (`atomic.rs`): temp file in the same folder, fsync,
 //!   rename; an unchanged file is not rewritten, so its modification time says when it changed.
+//! - [`also_reported`] / [`also_footer_html`] (`also.rs`): the other outlets of a story.
 
+mod also;
 mod atom;
 mod atomic;
 mod channel;
@@ -28,6 +30,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::Item;
 
+pub use self::also::{also_footer_html, also_label, also_reported};
 pub use self::atom::to_atom;
 pub use self::atomic::{write_atomic, write_if_changed};
 pub use self::channel::{CategoryFeed, Channel};

@@ -13,8 +13,9 @@ pub enum StoreError {
     #[error("cannot open the store at {}: {source}{}", path.display(), lock_hint(source))]
     Open { path: PathBuf, source: sled::Error },
     #[error(
-        "the store at {} has schema version {found}, this beatwire expects {expected}",
-        path.display()
+        "the store at {} has schema version {found}, this beatwire expects {expected}{}",
+        path.display(),
+        schema_hint(*found, *expected)
     )]
     Schema {
         path: PathBuf,
@@ -28,6 +29,15 @@ pub enum StoreError {
         what: String,
         source: serde_json::Error,
     },
+}
+
+/// What to do about a store of another layout version.
+fn schema_hint(found: u32, expected: u32) -> &'static str {
+    if found > expected {
+        ": it was written by a newer beatwire; upgrade beatwire, or set `store` in feeds.toml to a new path"
+    } else {
+        ": no migration from that version; move the store aside and let beatwire start a new one"
+    }
 }
 
 /// A hint for the one open failure operators meet most: the database lock is taken.
@@ -58,4 +68,13 @@ pub(super) fn decode<T: DeserializeOwned>(
         what: what(),
         source,
     })
+}
+
+/// The value under `key` in `tree`, decoded; `None` when there is none.
+pub(super) fn get_json<T: DeserializeOwned>(
+    tree: &sled::Tree,
+    key: &[u8],
+    what: impl FnOnce() -> String,
+) -> Result<Option<T>, StoreError> {
+    tree.get(key)?.map(|bytes| decode(&bytes, what)).transpose()
 }

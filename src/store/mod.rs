@@ -1,20 +1,35 @@
 //! The story store: one sled database holding every story, the keys it is known by, a time
-//! index for the published feed, and what is remembered per source.
+//! index for the published feed, the near-duplicate sketches, tombstones of pruned stories,
+//! and what is remembered per source.
 //!
 //! This is the only module that says `use sled`. It must not know feed formats, HTTP or the
-//! order of the pipeline: it keeps [`Item`]s and
+//! order of the pipeline: it keeps [`Item`]s, [`Sketch`]es and
 //! [`SourceState`](crate::model::SourceState)s and hands them back.
 //!
-//! # Layout
-//! Every value is JSON, so a damaged value is reported as [`StoreError::Corrupt`].
-//! - `meta`: `schema_version` → the layout version ([`SCHEMA_VERSION`]).
+//! # Layout (schema version 2)
+//! Values are JSON unless said otherwise, so a damaged value is reported as
+//! [`StoreError::Corrupt`].
+//! - `meta`: `schema_version` → the layout version ([`SCHEMA_VERSION`]); see `migrate.rs`.
 //! - `items`: story id → [`Item`].
-//! - `keys`: [`ItemKey::to_bytes`] → story id.
+//! - `keys`: [`ItemKey::to_bytes`] → story id. Kept when a story is pruned, so its keys still
+//!   lead to its tombstone.
 //! - `by_time`: `time_key::encode(published, id)` → story id; an ordered scan gives the
 //!   newest stories first.
+//! - `sketches`: `time_key::ascending(published)` + id → [`Sketch::to_bytes`] (binary), the
+//!   near-duplicate candidate index: a range of it holds the stories of a time window, whatever
+//!   the size of the store (`near.rs`).
+//! - `tombstones`: story id → [`Tombstone`] (`prune.rs`).
+//! - `guids`: source id → [`GuidTrust`](crate::dedup::GuidTrust) (`identity.rs`).
 //! - `sources`: source id → [`SourceState`](crate::model::SourceState) (see `sources.rs`).
+//!
+//! Every write of a story (item, keys, time index, sketch) is one transaction: a crash leaves
+//! the story wholly written or not at all.
 
 mod error;
+mod identity;
+mod migrate;
+mod near;
+mod prune;
 mod sources;
 mod time_key;
 
@@ -27,21 +42,38 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 pub use self::error::StoreError;
-use self::error::{decode, encode};
+use self::error::{decode, encode, get_json};
+pub use self::near::SketchEntry;
+pub use self::prune::{Pruned, Tombstone};
 
+use crate::dedup::Sketch;
 use crate::model::{Item, ItemKey};
 
 /// The layout version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const META_TREE: &str = "meta";
 const ITEMS_TREE: &str = "items";
 const KEYS_TREE: &str = "keys";
 const BY_TIME_TREE: &str = "by_time";
+const SKETCHES_TREE: &str = "sketches";
+const TOMBSTONES_TREE: &str = "tombstones";
+const GUIDS_TREE: &str = "guids";
 const SOURCES_TREE: &str = "sources";
 const SCHEMA_KEY: &[u8] = b"schema_version";
 
-/// Only the field of a stored item that the time index needs.
+/// What a write does to a story's near-duplicate sketch.
+#[derive(Debug, Clone, Copy)]
+pub enum SketchWrite<'a> {
+    /// Leave it as it is (moved along if the story's date changed).
+    Keep,
+    /// Store this one.
+    Set(&'a Sketch),
+    /// The story takes no part in near-duplicate detection.
+    Clear,
+}
+
+/// Only the field of a stored item that the indexes need.
 #[derive(Deserialize)]
 struct Stamp {
     published: DateTime<Utc>,
@@ -55,6 +87,9 @@ pub struct Store {
     items: sled::Tree,
     keys: sled::Tree,
     by_time: sled::Tree,
+    sketches: sled::Tree,
+    tombstones: sled::Tree,
+    guids: sled::Tree,
     sources: sled::Tree,
 }
 
@@ -68,40 +103,27 @@ impl fmt::Debug for Store {
 impl Store {
     /// Opens (or creates, with its parent directories) the store at `path`.
     ///
-    /// A fresh database gets [`SCHEMA_VERSION`]; an existing one must already have it.
+    /// A fresh database gets [`SCHEMA_VERSION`]; an older one is migrated in place (see
+    /// `migrate.rs`); a newer one is refused with [`StoreError::Schema`].
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let open_error = |source| StoreError::Open {
             path: path.to_path_buf(),
             source,
         };
         let db = sled::open(path).map_err(open_error)?;
-        let meta = db.open_tree(META_TREE)?;
-        match meta.get(SCHEMA_KEY)? {
-            None => {
-                meta.insert(
-                    SCHEMA_KEY,
-                    encode(&SCHEMA_VERSION, || "schema version".to_owned())?,
-                )?;
-            }
-            Some(bytes) => {
-                let found: u32 = decode(&bytes, || "schema version".to_owned())?;
-                if found != SCHEMA_VERSION {
-                    return Err(StoreError::Schema {
-                        path: path.to_path_buf(),
-                        found,
-                        expected: SCHEMA_VERSION,
-                    });
-                }
-            }
-        }
-        Ok(Store {
+        let store = Store {
             path: path.to_path_buf(),
             items: db.open_tree(ITEMS_TREE)?,
             keys: db.open_tree(KEYS_TREE)?,
             by_time: db.open_tree(BY_TIME_TREE)?,
+            sketches: db.open_tree(SKETCHES_TREE)?,
+            tombstones: db.open_tree(TOMBSTONES_TREE)?,
+            guids: db.open_tree(GUIDS_TREE)?,
             sources: db.open_tree(SOURCES_TREE)?,
             db,
-        })
+        };
+        store.check_schema()?;
+        Ok(store)
     }
 
     /// The path the store was opened at.
@@ -109,50 +131,75 @@ impl Store {
         &self.path
     }
 
-    /// The id of the story stored under `key`, if any.
+    /// The id of the story stored under `key`, if any (the story may since have been pruned:
+    /// see [`Store::tombstone`]).
     pub fn find(&self, key: &ItemKey) -> Result<Option<String>, StoreError> {
-        self.keys
-            .get(key.to_bytes())?
-            .map(|bytes| decode(&bytes, || format!("id for {key}")))
-            .transpose()
+        get_json(&self.keys, &key.to_bytes(), || format!("id for {key}"))
     }
 
     /// The story with this id, if any.
     pub fn get(&self, id: &str) -> Result<Option<Item>, StoreError> {
-        self.items
-            .get(id.as_bytes())?
-            .map(|bytes| decode(&bytes, || format!("item {id}")))
-            .transpose()
+        get_json(&self.items, id.as_bytes(), || format!("item {id}"))
     }
 
-    /// Stores `item` under its id and every key in `keys`, in one transaction.
-    ///
-    /// Replacing a story moves its time-index entry when `published` changed. A key that
-    /// pointed at another story now points at this one; keys are never removed.
+    /// Stores `item` under its id and every key in `keys`, keeping its near-duplicate sketch
+    /// if it had one (see [`Store::put_story`]).
     pub fn put(&self, item: &Item, keys: &[ItemKey]) -> Result<(), StoreError> {
+        self.put_story(item, keys, SketchWrite::Keep)
+    }
+
+    /// Stores `item` under its id and every key in `keys`, and its near-duplicate sketch as
+    /// `sketch` says, in one transaction.
+    ///
+    /// Replacing a story moves its time-index and sketch entries when `published` changed. A
+    /// key that pointed at another story now points at this one; keys are never removed.
+    pub fn put_story(
+        &self,
+        item: &Item,
+        keys: &[ItemKey],
+        sketch: SketchWrite<'_>,
+    ) -> Result<(), StoreError> {
         let id = item.id.as_bytes();
         let value = encode(item, || format!("item {}", item.id))?;
         let id_value = encode(&item.id, || format!("id {}", item.id))?;
         let new_time = time_key::encode(item.published, &item.id);
+        let new_sketch_key = near::key(item.published, &item.id);
+        let sketch_bytes = match sketch {
+            SketchWrite::Set(sketch) => Some(sketch.to_bytes()),
+            SketchWrite::Keep | SketchWrite::Clear => None,
+        };
         let key_bytes: Vec<Vec<u8>> = keys.iter().map(ItemKey::to_bytes).collect();
 
-        let result =
-            (&self.items, &self.keys, &self.by_time).transaction(|(items, keys_tx, by_time)| {
-                if let Some(old) = items.get(id)? {
-                    let stamp: Stamp = serde_json::from_slice(&old)
-                        .map_err(ConflictableTransactionError::Abort)?;
-                    let old_time = time_key::encode(stamp.published, &item.id);
-                    if old_time != new_time {
-                        by_time.remove(old_time)?;
-                    }
+        let trees = (&self.items, &self.keys, &self.by_time, &self.sketches);
+        let result = trees.transaction(|(items, keys_tx, by_time, sketches)| {
+            let mut kept = None;
+            if let Some(old) = items.get(id)? {
+                let stamp: Stamp =
+                    serde_json::from_slice(&old).map_err(ConflictableTransactionError::Abort)?;
+                let old_time = time_key::encode(stamp.published, &item.id);
+                if old_time != new_time {
+                    by_time.remove(old_time)?;
                 }
-                items.insert(id, value.as_slice())?;
-                by_time.insert(new_time.as_slice(), id_value.as_slice())?;
-                for key in &key_bytes {
-                    keys_tx.insert(key.as_slice(), id_value.as_slice())?;
+                let old_sketch_key = near::key(stamp.published, &item.id);
+                if !(matches!(sketch, SketchWrite::Keep) && old_sketch_key == new_sketch_key) {
+                    kept = sketches.remove(old_sketch_key)?;
                 }
-                Ok(())
-            });
+            }
+            items.insert(id, value.as_slice())?;
+            by_time.insert(new_time.as_slice(), id_value.as_slice())?;
+            let write = match (&sketch_bytes, &sketch) {
+                (Some(bytes), _) => Some(bytes.as_slice()),
+                (None, SketchWrite::Keep) => kept.as_deref(),
+                (None, _) => None,
+            };
+            if let Some(bytes) = write {
+                sketches.insert(new_sketch_key.as_slice(), bytes)?;
+            }
+            for key in &key_bytes {
+                keys_tx.insert(key.as_slice(), id_value.as_slice())?;
+            }
+            Ok(())
+        });
         result.map_err(|error| match error {
             TransactionError::Abort(source) => StoreError::Corrupt {
                 what: format!("item {}", item.id),
@@ -199,6 +246,11 @@ impl Store {
         self.db.flush()?;
         Ok(())
     }
+
+    /// Bytes the database takes on disk.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(self.db.size_on_disk()?)
+    }
 }
 
 #[cfg(test)]
@@ -216,7 +268,7 @@ mod tests {
     /// 2018-12-24 11:06:36 China time, the seed article's time.
     pub(super) const SEED: i64 = 1_545_620_796;
 
-    fn item(id: &str, published: DateTime<Utc>) -> Item {
+    pub(super) fn item(id: &str, published: DateTime<Utc>) -> Item {
         Item {
             id: id.to_owned(),
             source: "scjjrb".to_owned(),
@@ -234,6 +286,7 @@ mod tests {
             },
             first_seen: published,
             content_hash: "h1".to_owned(),
+            provenance: vec![],
         }
     }
 
@@ -241,7 +294,7 @@ mod tests {
         items.iter().map(|item| item.id.as_str()).collect()
     }
 
-    fn fresh() -> (tempfile::TempDir, Store) {
+    pub(super) fn fresh() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(&dir.path().join("data").join("beatwire.sled")).expect("open");
         (dir, store)
@@ -380,6 +433,7 @@ mod tests {
             message.contains(&format!("expects {SCHEMA_VERSION}")),
             "{message}"
         );
+        assert!(message.contains("upgrade beatwire"), "{message}");
     }
 
     #[test]

@@ -26,6 +26,14 @@ pub(crate) fn encode(published: DateTime<Utc>, id: &str) -> Vec<u8> {
     key
 }
 
+/// The instant a time-index key was made from (the inverse of [`encode`]'s prefix).
+pub(crate) fn decode(key: &[u8]) -> Option<DateTime<Utc>> {
+    let seconds = u64::MAX - u64::from_be_bytes(key.get(..8)?.try_into().ok()?);
+    let seconds = (seconds ^ (1 << 63)) as i64;
+    let nanos = u32::MAX - u32::from_be_bytes(key.get(8..PREFIX_LEN)?.try_into().ok()?);
+    DateTime::from_timestamp(seconds, nanos)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,6 +43,19 @@ mod tests {
         Utc.timestamp_opt(seconds, nanos)
             .single()
             .expect("valid instant")
+    }
+
+    #[test]
+    fn decode_inverts_encode() {
+        for (s, n) in [
+            (1_545_620_796, 0),
+            (1_545_620_796, 999_999_999),
+            (-86_400, 5),
+            (0, 0),
+        ] {
+            assert_eq!(decode(&encode(at(s, n), "id")), Some(at(s, n)));
+        }
+        assert_eq!(decode(b"short"), None);
     }
 
     #[test]

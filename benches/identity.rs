@@ -1,0 +1,293 @@
+//! Identity and the store at scale: classify + store throughput with 100,000 stories, near-
+//! duplicate lookup time at 1,000 and at 100,000 stories, the store's size on disk against the
+//! raw JSON of its stories, and `publish` of 500 stories from a store of 100,000.
+//!
+//! `cargo bench --bench identity` (the one-off figures, fill rate and sizes, are printed
+//! before criterion's own).
+//!
+//! Stories are generated: beat-like text made of phrases drawn from the labelled fixtures mixed
+//! with random CJK characters, 500 stories a day from 20 sources, so a store of 100,000 spans
+//! 200 days and a time window always holds about the same number of stories.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use url::Url;
+
+use beatwire::app::identity::{self, Identities, Story};
+use beatwire::app::report::{SourceReport, SourceStatus};
+use beatwire::dedup::{HostAliases, Sketch};
+use beatwire::model::{Item, Outlet};
+use beatwire::publish::{self, Channel};
+use beatwire::store::Store;
+
+const STORIES_PER_DAY: i64 = 500;
+const SOURCES: u64 = 20;
+const WINDOW: Duration = Duration::from_secs(7 * 86_400);
+
+/// A fixed pseudo-random generator (no dependency needed for a bench's text).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+}
+
+/// Phrases of the labelled fixtures, split at punctuation.
+fn phrases() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dedup");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("fixtures/dedup") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).expect("fixture");
+        let body = text.split_once("\n\n").map_or("", |(_, b)| b);
+        out.extend(
+            body.split(|c: char| "，,。、；：“”（）()\n".contains(c))
+                .filter(|p| p.chars().count() >= 4)
+                .map(str::to_owned),
+        );
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .expect("valid")
+}
+
+/// Story `n`: about 900 characters in paragraphs, a third of them fixture phrases.
+fn story(n: u64, phrases: &[String]) -> Story {
+    let mut rng = Lcg(n.wrapping_add(0x5eed));
+    let random = |chars: usize, rng: &mut Lcg| -> String {
+        (0..chars)
+            .map(|_| char::from_u32(0x4E00 + (rng.next() % 0x51A5) as u32).unwrap_or('中'))
+            .collect()
+    };
+    let mut body = String::new();
+    let mut text = String::new();
+    for _ in 0..6 {
+        let mut paragraph = String::new();
+        for _ in 0..5 {
+            if rng.next().is_multiple_of(3) {
+                paragraph.push_str(&phrases[(rng.next() as usize) % phrases.len()]);
+            } else {
+                let length = 20 + (rng.next() % 20) as usize;
+                paragraph.push_str(&random(length, &mut rng));
+            }
+            paragraph.push('，');
+        }
+        body.push_str(&format!("<p>{paragraph}</p>"));
+        text.push_str(&paragraph);
+        text.push('\n');
+    }
+    let source = format!("s{}", n % SOURCES);
+    let published = start() + TimeDelta::seconds(n as i64 * 86_400 / STORIES_PER_DAY);
+    let link = format!("https://{source}.example.cn/news/{n}.html");
+    let title = random(18, &mut rng);
+    let item = Item {
+        id: String::new(),
+        source: source.clone(),
+        title,
+        link: link.clone(),
+        summary: text.chars().take(200).collect(),
+        content_html: body,
+        published,
+        updated: None,
+        authors: vec!["陈家明".to_owned()],
+        categories: vec!["今日西南".to_owned()],
+        outlet: Outlet {
+            name: format!("{source}日报"),
+            url: Some(format!("https://{source}.example.cn/")),
+        },
+        first_seen: published,
+        content_hash: format!("{n:032x}"),
+        provenance: Vec::new(),
+    };
+    Story {
+        item,
+        guid: Some(format!("{source}-{n}")),
+        url: Url::parse(&link).expect("link"),
+        text,
+    }
+}
+
+/// Classify and store one story as a run does: keys (guid trust judged), then identity.
+fn classify_and_store(store: &Store, identities: &Identities, story: Story) {
+    let source = story.item.source.clone();
+    let stories = [story];
+    let keys =
+        identity::document_keys(store, &source, &HostAliases::default(), &stories).expect("keys");
+    let [story] = stories;
+    let mut report = SourceReport::new(&source, "", SourceStatus::Ok);
+    let keys = keys.into_iter().next().expect("one story's keys");
+    identity::store_story(store, identities, story, keys, &mut report, story_now())
+        .expect("stored");
+}
+
+fn story_now() -> DateTime<Utc> {
+    start() + TimeDelta::days(400)
+}
+
+/// A store in `dir` filled with stories `0..count`; returns it, the fill time and the raw JSON
+/// bytes of the stories as stored.
+fn filled(dir: &Path, count: u64, phrases: &[String]) -> (Store, Duration, u64) {
+    let store = Store::open(&dir.join("beatwire.sled")).expect("open");
+    let identities = Identities::new(WINDOW);
+    let stories: Vec<Story> = (0..count).map(|n| story(n, phrases)).collect();
+    let started = Instant::now();
+    for story in stories {
+        classify_and_store(&store, &identities, story);
+    }
+    store.flush().expect("flush");
+    let took = started.elapsed();
+    let raw: u64 = store
+        .latest(usize::MAX)
+        .expect("latest")
+        .iter()
+        .map(|item| serde_json::to_vec(item).expect("json").len() as u64)
+        .sum();
+    (store, took, raw)
+}
+
+fn disk_size(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => disk_size(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn channel() -> Channel {
+    Channel {
+        title: "西南经济协作".to_owned(),
+        description: String::new(),
+        link: "https://example.org/beat/".to_owned(),
+        feed_url: None,
+        language: "zh-cn".to_owned(),
+        timezone: chrono_tz::Asia::Shanghai,
+        ttl_minutes: Some(30),
+        categories: Vec::new(),
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let phrases = phrases();
+    let small_dir = tempfile::tempdir().expect("tempdir");
+    let middle_dir = tempfile::tempdir().expect("tempdir");
+    let big_dir = tempfile::tempdir().expect("tempdir");
+    let (small, _, _) = filled(small_dir.path(), 1_000, &phrases);
+    let (middle, _, _) = filled(middle_dir.path(), 10_000, &phrases);
+    let (big, took, raw) = filled(big_dir.path(), 100_000, &phrases);
+    drop(big);
+    let on_disk = disk_size(big_dir.path());
+    let big = Store::open(&big_dir.path().join("beatwire.sled")).expect("reopen");
+    println!(
+        "fill: 100000 stories classified and stored in {:.2} s = {:.0} stories/s (one thread)",
+        took.as_secs_f64(),
+        100_000.0 / took.as_secs_f64()
+    );
+    println!(
+        "size: {:.1} MB on disk for {:.1} MB of raw story JSON = {:.2}x ({} sketches)",
+        on_disk as f64 / 1e6,
+        raw as f64 / 1e6,
+        on_disk as f64 / raw as f64,
+        big.sketch_count()
+    );
+
+    // classify + store of new stories into the store of 100,000.
+    let mut group = c.benchmark_group("classify_store");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(1_000));
+    let next = std::cell::Cell::new(100_000u64);
+    let identities = Identities::new(WINDOW);
+    group.bench_function("1000 new stories into 100000", |b| {
+        b.iter_batched(
+            || {
+                let first = next.get();
+                next.set(first + 1_000);
+                (first..first + 1_000)
+                    .map(|n| story(n, &phrases))
+                    .collect::<Vec<_>>()
+            },
+            |stories| {
+                for story in stories {
+                    classify_and_store(&big, &identities, story);
+                }
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+
+    // Near-duplicate lookup: a syndicated copy of a story in the middle of each store. Warm:
+    // the run has already loaded the window's sketches (every lookup after a run's first);
+    // cold: a run's first lookup, which loads the window from sled. A store of 1,000 spans two
+    // days, so its window holds all 1,000; from 10,000 on, a window holds 7,500.
+    let mut group = c.benchmark_group("near_lookup");
+    group.sample_size(20);
+    for (name, store, count) in [
+        ("1000", &small, 1_000u64),
+        ("10000", &middle, 10_000),
+        ("100000", &big, 100_000),
+    ] {
+        let mut copy = story(count / 2, &phrases);
+        copy.item.source = "other".to_owned();
+        copy.text.push_str("（来源：某报 责任编辑：李雪）");
+        let sketch = Sketch::of(&copy.item.title, &copy.text).expect("sketch");
+        let warm = Identities::new(WINDOW);
+        assert!(
+            identity::near_copy(store, &warm, &copy.item, &sketch)
+                .expect("lookup")
+                .is_some(),
+            "the copy is found"
+        );
+        group.bench_function(format!("warm, store of {name}"), |b| {
+            b.iter(|| identity::near_copy(store, &warm, &copy.item, &sketch).expect("lookup"))
+        });
+        group.bench_function(
+            format!("cold (window loaded from sled), store of {name}"),
+            |b| {
+                b.iter(|| {
+                    let cold = Identities::new(WINDOW);
+                    identity::near_copy(store, &cold, &copy.item, &sketch).expect("lookup")
+                })
+            },
+        );
+    }
+    group.finish();
+
+    // publish of the newest 500 from the store of 100,000.
+    let out = tempfile::tempdir().expect("tempdir");
+    let mut group = c.benchmark_group("publish");
+    group.sample_size(20);
+    group.bench_function("500 stories from 100000", |b| {
+        b.iter(|| {
+            let items = big.latest(500).expect("latest");
+            publish::publish(out.path(), &channel(), &items).expect("publish")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(identity_benches, benches);
+criterion_main!(identity_benches);

@@ -1,0 +1,170 @@
+//! How copies of one story merge: the provenance a story keeps, which copy is primary, and what
+//! an update in place keeps from the stored story.
+//!
+//! The rules (see the module doc of `dedup`): the first copy stored is primary and stays so;
+//! every copy is recorded once per (source, link) with its outlet, guid, date and the time it was
+//! first seen; a copy is never dropped from a story's provenance.
+//!
+//! Must not: read or write the store, or decide whether two stories are copies.
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{Item, Sighting};
+
+/// The copy that `item`, just read from its source, stands for.
+pub fn sighting_of(item: &Item, guid: Option<&str>) -> Sighting {
+    Sighting {
+        source: item.source.clone(),
+        outlet: item.outlet.clone(),
+        link: item.link.clone(),
+        guid: guid.map(str::to_owned),
+        published: item.published,
+        seen: item.first_seen,
+    }
+}
+
+/// Whether `story`'s primary copy came from `source`.
+pub fn is_primary_source(story: &Item, source: &str) -> bool {
+    story.source == source
+}
+
+/// The copy of `story` from `source`, if it has one.
+pub fn copy_from<'a>(story: &'a Item, source: &str) -> Option<&'a Sighting> {
+    story.provenance.iter().find(|s| s.source == source)
+}
+
+/// Adds `copy` to `story`'s provenance unless a copy from the same source under the same link
+/// is already there. Returns whether the story changed.
+///
+/// A story stored before provenance was recorded first gets its own primary copy written out,
+/// so nothing it stood for is lost.
+pub fn add_copy(story: &mut Item, copy: Sighting) -> bool {
+    if story.provenance.is_empty() {
+        story.provenance = story.sightings().into_owned();
+    }
+    if story
+        .provenance
+        .iter()
+        .any(|s| s.source == copy.source && s.link == copy.link)
+    {
+        return false;
+    }
+    story.provenance.push(copy);
+    true
+}
+
+/// The stored story `stored` with the primary copy's new text `fresh`: same public guid, first
+/// seen and provenance; `updated` moves (to the source's own `updated` when it is later than
+/// the last one, else to `now`).
+pub fn update_primary(
+    stored: &Item,
+    mut fresh: Item,
+    guid: Option<&str>,
+    now: DateTime<Utc>,
+) -> Item {
+    let updated = match (fresh.updated, stored.updated) {
+        (Some(theirs), Some(last)) if theirs > last => theirs,
+        (Some(theirs), None) if theirs > stored.published => theirs,
+        _ => now,
+    };
+    fresh.id = stored.id.clone();
+    fresh.first_seen = stored.first_seen;
+    fresh.updated = Some(updated);
+    fresh.provenance = stored.sightings().into_owned();
+    if let Some(primary) = fresh.provenance.first_mut() {
+        primary.link = fresh.link.clone();
+        primary.outlet = fresh.outlet.clone();
+        primary.published = fresh.published;
+        if guid.is_some() {
+            primary.guid = guid.map(str::to_owned);
+        }
+    }
+    fresh
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedup::tests::item;
+    use crate::model::Outlet;
+    use chrono::TimeZone;
+
+    fn copy(source: &str, outlet: &str, link: &str) -> Sighting {
+        let mut other = item(link);
+        other.source = source.into();
+        other.outlet = Outlet {
+            name: outlet.into(),
+            url: None,
+        };
+        sighting_of(&other, None)
+    }
+
+    #[test]
+    fn copies_are_kept_once_each_and_the_primary_stays_first() {
+        let mut story = item("https://scjjrb.example/1");
+        story.outlet.name = "四川经济日报".into();
+        assert!(add_copy(
+            &mut story,
+            copy("cqrb", "重庆日报", "https://cqrb.example/9")
+        ));
+        assert!(!add_copy(
+            &mut story,
+            copy("cqrb", "重庆日报", "https://cqrb.example/9")
+        ));
+        assert!(add_copy(
+            &mut story,
+            copy("cqrb", "重庆日报", "https://cqrb.example/10")
+        ));
+        assert!(add_copy(
+            &mut story,
+            copy("ynrb", "云南日报", "https://ynrb.example/3")
+        ));
+        let links: Vec<&str> = story.provenance.iter().map(|s| s.link.as_str()).collect();
+        assert_eq!(
+            links,
+            [
+                "https://scjjrb.example/1",
+                "https://cqrb.example/9",
+                "https://cqrb.example/10",
+                "https://ynrb.example/3"
+            ]
+        );
+        assert!(is_primary_source(&story, "s"));
+        assert_eq!(
+            copy_from(&story, "ynrb").map(|s| s.link.as_str()),
+            Some("https://ynrb.example/3")
+        );
+    }
+
+    #[test]
+    fn an_update_keeps_guid_first_seen_and_copies_and_moves_updated() {
+        let now = Utc.with_ymd_and_hms(2018, 12, 25, 0, 0, 0).unwrap();
+        let mut stored = item("https://scjjrb.example/1");
+        stored.id = "abc".into();
+        add_copy(
+            &mut stored,
+            copy("cqrb", "重庆日报", "https://cqrb.example/9"),
+        );
+        let mut fresh = item("https://scjjrb.example/1");
+        fresh.content_html = "<p>更正后的正文</p>".into();
+        fresh.first_seen = now;
+        let updated = update_primary(&stored, fresh.clone(), Some("g1"), now);
+        assert_eq!(updated.id, "abc");
+        assert_eq!(updated.first_seen, stored.first_seen);
+        assert_eq!(updated.updated, Some(now));
+        assert_eq!(updated.provenance.len(), 2);
+        assert_eq!(updated.provenance[0].guid.as_deref(), Some("g1"));
+        assert_eq!(updated.content_html, "<p>更正后的正文</p>");
+
+        // The source's own `updated` wins when it moved forward.
+        let theirs = Utc.with_ymd_and_hms(2018, 12, 24, 9, 0, 0).unwrap();
+        fresh.updated = Some(theirs);
+        assert_eq!(
+            update_primary(&stored, fresh.clone(), None, now).updated,
+            Some(theirs)
+        );
+        let mut later = stored.clone();
+        later.updated = Some(theirs);
+        assert_eq!(update_primary(&later, fresh, None, now).updated, Some(now));
+    }
+}
