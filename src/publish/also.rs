@@ -1,8 +1,10 @@
-//! "Also reported by": the other outlets that ran a story, as every output shows them (the RSS
-//! content footer today; Atom and JSON Feed can use the same list and footer).
+//! "Also reported by": the other outlets that ran a story, as every output shows them (a footer
+//! under the content of RSS, Atom and JSON Feed items; a line on `index.html`).
 //!
 //! Must not: decide which copies are one story or which is primary (`dedup` did); this file
 //! only presents a story's provenance.
+
+use std::borrow::Cow;
 
 use crate::model::{Item, Sighting};
 
@@ -53,6 +55,14 @@ pub fn also_footer_html(item: &Item, language: &str) -> Option<String> {
         also_label(language),
         links.join(if zh { "、" } else { ", " })
     ))
+}
+
+/// The story's HTML with the "also reported by" footer under it, when it has other copies.
+pub fn content_with_footer<'a>(item: &'a Item, language: &str) -> Cow<'a, str> {
+    match also_footer_html(item, language) {
+        Some(footer) => Cow::Owned(format!("{}\n{footer}", item.content_html)),
+        None => Cow::Borrowed(&item.content_html),
+    }
 }
 
 /// HTML text and attribute escaping for the few characters that need it (names and links come
@@ -113,6 +123,51 @@ mod tests {
         assert!(
             english.starts_with("<p class=\"also-reported\">Also reported by: <a"),
             "{english}"
+        );
+    }
+
+    #[test]
+    fn every_output_names_the_other_outlets() {
+        use crate::publish::tests::channel;
+        let mut stories = items();
+        let first = stories[0].sightings()[0].clone();
+        stories[0].provenance = vec![first, copy("华龙网", "https://cqrb.example/1")];
+        let channel = channel();
+        let footer = "也见于：<a href=\"https://cqrb.example/1\">华龙网</a>";
+        let rss = crate::publish::to_rss(&channel, &stories);
+        assert!(rss.contains(footer), "{rss}");
+        let atom = crate::publish::to_atom(&channel, &stories);
+        assert!(
+            atom.contains("也见于：&lt;a href=&quot;https://cqrb.example/1&quot;&gt;华龙网"),
+            "{atom}"
+        );
+        let json: serde_json::Value = serde_json::from_slice(
+            &crate::publish::to_json_feed(&channel, &stories).expect("json"),
+        )
+        .expect("parses");
+        let item = json["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["id"] == stories[0].id.as_str())
+            .expect("the story");
+        assert!(
+            item["content_html"]
+                .as_str()
+                .expect("html")
+                .contains(footer)
+        );
+        assert_eq!(item["_beatwire"]["also"][0]["name"], "华龙网");
+        assert_eq!(
+            item["_beatwire"]["also"][0]["url"],
+            "https://cqrb.example/1"
+        );
+        let html = crate::publish::to_html(&channel, &stories);
+        assert!(
+            html.contains(
+                "<p class=\"also\">也见于：<a href=\"https://cqrb.example/1\">华龙网</a></p>"
+            ),
+            "{html}"
         );
     }
 }

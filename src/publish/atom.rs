@@ -9,7 +9,7 @@ use atom_syndication::{
 use chrono::{DateTime, FixedOffset, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::{ATOM_FILE, Channel, in_feed_order, xml_text};
+use super::{ATOM_FILE, Channel, content_with_footer, in_feed_order, xml_text};
 use crate::model::Item;
 
 /// The prefix of every entry's `id`: Atom ids must be IRIs, and a story's guid is a plain string.
@@ -71,7 +71,14 @@ pub fn to_atom(channel: &Channel, items: &[Item]) -> String {
         lang: (!channel.language.is_empty()).then(|| channel.language.clone()),
         entries: ordered
             .iter()
-            .map(|item| to_entry(item, at(changed(item)), at(item.published)))
+            .map(|item| {
+                to_entry(
+                    item,
+                    &channel.language,
+                    at(changed(item)),
+                    at(item.published),
+                )
+            })
             .collect(),
         ..Feed::default()
     };
@@ -94,11 +101,13 @@ pub fn entry_id(guid: &str) -> String {
 
 fn to_entry(
     item: &Item,
+    language: &str,
     updated: DateTime<FixedOffset>,
     published: DateTime<FixedOffset>,
 ) -> Entry {
     let summary = xml_text(&item.summary);
-    let content = xml_text(&item.content_html);
+    let body = content_with_footer(item, language);
+    let content = xml_text(&body);
     Entry {
         title: Text::plain(xml_text(&item.title)),
         id: entry_id(&item.id),

@@ -10,7 +10,9 @@
 use chrono::{DateTime, Utc};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::{ATOM_FILE, Channel, JSON_FILE, RSS_FILE, in_feed_order, newest};
+use super::{
+    ATOM_FILE, Channel, JSON_FILE, RSS_FILE, also_label, also_reported, in_feed_order, newest,
+};
 use crate::model::Item;
 
 /// The page's style: a readable measure, CJK fonts and line height, dark mode on request.
@@ -34,6 +36,7 @@ h2 a { color: var(--link); text-decoration: none; }
 h2 a:hover, h2 a:focus { text-decoration: underline; }
 .meta { margin: 0 0 .35rem; font-size: .85rem; color: var(--muted); }
 .meta > * + *::before { content: "·"; margin: 0 .45em; }
+.also { margin: .3em 0 0; font-size: .9em; color: #555; }
 .summary { margin: 0; text-align: justify; overflow-wrap: anywhere; }
 .tags { list-style: none; margin: .45rem 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem; }
 .tags li { font-size: .75rem; line-height: 1.6; padding: 0 .55em; border-radius: .3em; background: var(--tag); color: var(--muted); }
@@ -127,6 +130,16 @@ fn story(channel: &Channel, item: &Item) -> Markup {
             }
             @if !item.summary.is_empty() {
                 p.summary { (item.summary) }
+            }
+            @let copies = also_reported(item);
+            @if !copies.is_empty() {
+                p.also {
+                    (also_label(&channel.language))
+                    @for (i, copy) in copies.iter().enumerate() {
+                        @if i > 0 { "、" }
+                        a href=(copy.link) { (copy.outlet.name) }
+                    }
+                }
             }
             @if !item.categories.is_empty() {
                 ul.tags aria-label="分类" {

@@ -6,10 +6,12 @@
 //! has no field for (the outlet, the source id) goes in the `_beatwire` extension object.
 //! This file must not write files.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use super::{Channel, HTML_FILE, JSON_FILE, in_feed_order};
+use super::{Channel, HTML_FILE, JSON_FILE, also_reported, content_with_footer, in_feed_order};
 use crate::model::Item;
 
 /// The `version` every JSON Feed 1.1 document starts with.
@@ -43,7 +45,7 @@ struct JsonItem<'a> {
     url: &'a str,
     title: &'a str,
     #[serde(skip_serializing_if = "str::is_empty")]
-    content_html: &'a str,
+    content_html: Cow<'a, str>,
     #[serde(skip_serializing_if = "str::is_empty")]
     summary: &'a str,
     date_published: String,
@@ -63,6 +65,9 @@ struct Extension<'a> {
     /// The id of the source in `feeds.toml`.
     source: &'a str,
     outlet: Author<'a>,
+    /// The other outlets that ran the story ("also reported by"), with their links.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    also: Vec<Author<'a>>,
 }
 
 /// Renders `items` as a JSON Feed 1.1 document, UTF-8, ending with a newline.
@@ -90,7 +95,7 @@ pub fn to_json_feed(channel: &Channel, items: &[Item]) -> Result<Vec<u8>, serde_
                 id: &item.id,
                 url: &item.link,
                 title: &item.title,
-                content_html: &item.content_html,
+                content_html: content_with_footer(item, &channel.language),
                 summary: &item.summary,
                 date_published: date(item.published),
                 date_modified: item.updated.map(date),
@@ -106,6 +111,13 @@ pub fn to_json_feed(channel: &Channel, items: &[Item]) -> Result<Vec<u8>, serde_
                         name: &item.outlet.name,
                         url: item.outlet.url.as_deref(),
                     },
+                    also: also_reported(item)
+                        .into_iter()
+                        .map(|copy| Author {
+                            name: &copy.outlet.name,
+                            url: Some(&copy.link),
+                        })
+                        .collect(),
                 },
             })
             .collect(),

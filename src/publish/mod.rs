@@ -30,7 +30,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::Item;
 
-pub use self::also::{also_footer_html, also_label, also_reported};
+pub use self::also::{also_footer_html, also_label, also_reported, content_with_footer};
 pub use self::atom::to_atom;
 pub use self::atomic::{write_atomic, write_if_changed};
 pub use self::channel::{CategoryFeed, Channel};

@@ -11,9 +11,7 @@ use ::rss::extension::dublincore::DublinCoreExtensionBuilder;
 use ::rss::{Category, ChannelBuilder, Guid, ItemBuilder, Source};
 use chrono::{DateTime, Utc};
 
-use std::borrow::Cow;
-
-use super::{Channel, also_footer_html, in_feed_order, newest, xml_text};
+use super::{Channel, content_with_footer, in_feed_order, newest, xml_text};
 use crate::model::Item;
 
 const CONTENT_NS: &str = "http://purl.org/rss/1.0/modules/content/";
@@ -97,7 +95,7 @@ fn to_rss_item(channel: &Channel, item: &Item) -> ::rss::Item {
         .title(xml_text(&item.title).into_owned())
         .link(xml_text(&item.link).into_owned())
         .description(non_empty(&item.summary))
-        .content(non_empty(&with_footer(item, &channel.language)))
+        .content(non_empty(&content_with_footer(item, &channel.language)))
         .guid(Guid {
             value: xml_text(&item.id).into_owned(),
             permalink: false,
@@ -107,14 +105,6 @@ fn to_rss_item(channel: &Channel, item: &Item) -> ::rss::Item {
         .source(source)
         .dublin_core_ext(dublin_core)
         .build()
-}
-
-/// The body, then the "also reported by" footer when other outlets ran the story.
-fn with_footer<'a>(item: &'a Item, language: &str) -> Cow<'a, str> {
-    match also_footer_html(item, language) {
-        Some(footer) => Cow::Owned(format!("{}\n{footer}", item.content_html)),
-        None => Cow::Borrowed(&item.content_html),
-    }
 }
 
 /// RFC 2822 in `zone` with its real offset: `Mon, 24 Dec 2018 11:06:36 +0800`.
