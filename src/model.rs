@@ -140,4 +140,109 @@ pub struct SourceState {
     pub stories: u64,
     /// A hash of the source's configuration when it was last fetched; a change forces a refetch.
     pub config_hash: Option<String>,
+    /// The class of `last_error`, for scripts and `status`.
+    #[serde(default)]
+    pub last_error_class: Option<ErrorClass>,
+    /// Where the source's URL permanently redirects (301 / 308): fetched instead of the
+    /// configured URL until the source is edited.
+    #[serde(default)]
+    pub moved_to: Option<String>,
+    /// When the source answered 410 Gone: it is not fetched again until edited or forced.
+    #[serde(default)]
+    pub gone_since: Option<DateTime<Utc>>,
+    /// Until when the source's host asked to be left alone (`Retry-After` on 429 / 503).
+    #[serde(default)]
+    pub postponed_until: Option<DateTime<Utc>>,
+}
+
+/// Why a source failed, in words stable enough for scripts (`error_class` in JSON).
+///
+/// Must not carry details: the message beside it names the URL and the cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorClass {
+    /// The TCP connection was not made within the connect timeout.
+    ConnectTimeout,
+    /// Connected, but no answer came within `stall_timeout`.
+    NoAnswer,
+    /// The body stopped arriving for `stall_timeout`.
+    Stalled,
+    /// The whole request took longer than `timeout`.
+    Timeout,
+    /// The host name does not resolve.
+    Dns,
+    /// The connection was refused, reset or unreachable.
+    Connect,
+    /// The TLS handshake failed (bad certificate, not TLS, ...).
+    Tls,
+    /// The server answered something that is not HTTP.
+    Protocol,
+    RedirectLoop,
+    TooManyRedirects,
+    /// A redirect without a usable `Location`.
+    BadRedirect,
+    /// 429 Too Many Requests.
+    RateLimited,
+    /// 503 Service Unavailable.
+    Unavailable,
+    /// 410 Gone: the source is not fetched again until edited.
+    Gone,
+    /// Any other HTTP status that is not a success.
+    HttpStatus,
+    /// The body passed `max_body` (decompressed bytes count).
+    TooLarge,
+    /// The body broke off or could not be decompressed.
+    Body,
+    /// Not requested: its host asked to be left alone for now (`Retry-After`).
+    Postponed,
+    /// Any other request failure.
+    Request,
+    /// An empty document where a feed was expected.
+    Empty,
+    /// An HTML page where a feed was expected.
+    Html,
+    /// A document that is not a feed, or a broken one.
+    NotAFeed,
+    /// This version cannot read the source's kind.
+    Unsupported,
+    /// The store could not be read or written.
+    Store,
+}
+
+impl ErrorClass {
+    /// The name used in JSON and in `status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorClass::ConnectTimeout => "connect_timeout",
+            ErrorClass::NoAnswer => "no_answer",
+            ErrorClass::Stalled => "stalled",
+            ErrorClass::Timeout => "timeout",
+            ErrorClass::Dns => "dns",
+            ErrorClass::Connect => "connect",
+            ErrorClass::Tls => "tls",
+            ErrorClass::Protocol => "protocol",
+            ErrorClass::RedirectLoop => "redirect_loop",
+            ErrorClass::TooManyRedirects => "too_many_redirects",
+            ErrorClass::BadRedirect => "bad_redirect",
+            ErrorClass::RateLimited => "rate_limited",
+            ErrorClass::Unavailable => "unavailable",
+            ErrorClass::Gone => "gone",
+            ErrorClass::HttpStatus => "http_status",
+            ErrorClass::TooLarge => "too_large",
+            ErrorClass::Body => "body",
+            ErrorClass::Postponed => "postponed",
+            ErrorClass::Request => "request",
+            ErrorClass::Empty => "empty",
+            ErrorClass::Html => "html",
+            ErrorClass::NotAFeed => "not_a_feed",
+            ErrorClass::Unsupported => "unsupported",
+            ErrorClass::Store => "store",
+        }
+    }
+}
+
+impl fmt::Display for ErrorClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }

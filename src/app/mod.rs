@@ -4,16 +4,21 @@
 //!
 //! # Architecture
 //! - [`run`]: lock → open store → each due source through [`source::process`] → publish.
+//!   Every source starts at once; the fetcher's host pool bounds what is in flight.
 //! - [`publish`]: store → output files, on its own (`beatwire publish`).
 //! - [`lock::RunLock`]: one run per store at a time.
 //! - [`report::RunReport`]: what `run --json` prints.
+//! - [`status::status`]: per-source health from the store (`beatwire status`).
+//! - [`progress::Progress`]: a progress bar on a terminal, nothing elsewhere.
 //!
 //! Must not: know HTTP or sled details; those live in `fetch` and `store`.
 
 pub mod inspect;
 pub mod lock;
+pub mod progress;
 pub mod report;
 pub mod source;
+pub mod status;
 
 use std::path::Path;
 
@@ -27,6 +32,7 @@ use crate::filter::BeatFilter;
 use crate::publish::{self, Channel};
 use crate::store::Store;
 use lock::RunLock;
+use progress::{Progress, Silent};
 use report::{PublishedReport, RunReport};
 use source::RunContext;
 
@@ -50,6 +56,16 @@ pub async fn run(
     options: &RunOptions,
     now: DateTime<Utc>,
 ) -> anyhow::Result<RunReport> {
+    run_with(config, options, now, &Silent).await
+}
+
+/// [`run`], telling `progress` how far it is.
+pub async fn run_with(
+    config: &Config,
+    options: &RunOptions,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+) -> anyhow::Result<RunReport> {
     for id in &options.only {
         if config.source(id).is_none() {
             anyhow::bail!(UnknownSource(id.clone()));
@@ -58,6 +74,9 @@ pub async fn run(
     let _lock = RunLock::acquire(&config.beat.store)?;
     let store = Store::open(&config.beat.store)?;
     let fetcher = Fetcher::new(&config.fetch)?;
+    if !options.force {
+        postpone_waiting_hosts(config, &store, &fetcher, now)?;
+    }
     let filter = BeatFilter::new(&config.filter, &config.categories);
     let context = RunContext {
         store: &store,
@@ -69,17 +88,25 @@ pub async fn run(
         now,
     };
     // Futures are built in a plain iterator (not a `Stream::map` closure) so that the run's
-    // future stays `Send` for `serve --every`.
-    let passes: Vec<_> = config
+    // future stays `Send` for `serve --every`. They all start at once: the fetcher's host pool
+    // keeps `concurrency` requests in flight, whichever hosts the sources are on, where a
+    // window of `concurrency` sources in config order would wait on one busy host.
+    let passes: futures_util::stream::FuturesUnordered<_> = config
         .sources
         .iter()
         .filter(|s| options.only.is_empty() || options.only.contains(&s.id))
         .map(|rule| source::process(rule, &context))
         .collect();
-    let mut sources: Vec<_> = futures_util::stream::iter(passes)
-        .buffer_unordered(config.fetch.concurrency.max(1))
+    progress.start(passes.len());
+    let mut sources: Vec<_> = passes
+        .inspect(|report| {
+            tracing::info!(source = %report.id, status = ?report.status, new = report.new,
+                updated = report.updated, error = report.error.as_deref(), "source done");
+            progress.source_done(report);
+        })
         .collect()
         .await;
+    progress.finish();
     // Report in the order of feeds.toml, whatever order the sources finished in.
     let order = |id: &str| config.sources.iter().position(|s| s.id == id);
     sources.sort_by_key(|s| order(&s.id));
@@ -95,6 +122,24 @@ pub async fn run(
         sources,
         published,
     })
+}
+
+/// Hosts that asked an earlier run to wait (`Retry-After`) get no request until then.
+fn postpone_waiting_hosts(
+    config: &Config,
+    store: &Store,
+    fetcher: &Fetcher,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    for (id, state) in store.source_states()? {
+        let (Some(rule), Some(until)) = (config.source(&id), state.postponed_until) else {
+            continue;
+        };
+        if let Ok(wait) = (until - now).to_std() {
+            fetcher.postpone_host(&source::fetch_url(rule, &state), wait);
+        }
+    }
+    Ok(())
 }
 
 /// `beatwire publish`: writes the outputs from the store, under the run lock.
