@@ -21,12 +21,13 @@ pub mod source;
 pub mod status;
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 
-use crate::config::{BeatRule, Config};
+use crate::config::{BeatRule, Config, SourceRule};
 use crate::fetch::Fetcher;
 use crate::filter::BeatFilter;
 use crate::publish::{self, Channel};
@@ -77,25 +78,25 @@ pub async fn run_with(
     if !options.force {
         postpone_waiting_hosts(config, &store, &fetcher, now)?;
     }
-    let filter = BeatFilter::new(&config.filter, &config.categories);
-    let context = RunContext {
-        store: &store,
-        fetcher: &fetcher,
-        filter: &filter,
+    let shared = Arc::new(Shared {
+        store: store.clone(),
+        fetcher,
+        filter: BeatFilter::new(&config.filter, &config.categories),
         timezone: config.beat.timezone,
         every: config.fetch.every,
         force: options.force,
         now,
-    };
-    // Futures are built in a plain iterator (not a `Stream::map` closure) so that the run's
-    // future stays `Send` for `serve --every`. They all start at once: the fetcher's host pool
-    // keeps `concurrency` requests in flight, whichever hosts the sources are on, where a
-    // window of `concurrency` sources in config order would wait on one busy host.
+        storing: Mutex::new(()),
+    });
+    // Every source is a task of its own, and they all start at once: the fetcher's host pool
+    // keeps `concurrency` requests in flight, whichever hosts the sources are on (a window of
+    // `concurrency` sources in config order would wait on one busy host), and one source's
+    // parsing runs on one core while others wait for their answers.
     let passes: futures_util::stream::FuturesUnordered<_> = config
         .sources
         .iter()
         .filter(|s| options.only.is_empty() || options.only.contains(&s.id))
-        .map(|rule| source::process(rule, &context))
+        .map(|rule| spawn_pass(rule.clone(), shared.clone()))
         .collect();
     progress.start(passes.len());
     let mut sources: Vec<_> = passes
@@ -122,6 +123,46 @@ pub async fn run_with(
         sources,
         published,
     })
+}
+
+/// What the source tasks of a run share; each borrows its [`RunContext`] from it.
+#[derive(Debug)]
+struct Shared {
+    store: Store,
+    fetcher: Fetcher,
+    filter: BeatFilter,
+    timezone: chrono_tz::Tz,
+    every: std::time::Duration,
+    force: bool,
+    now: DateTime<Utc>,
+    storing: Mutex<()>,
+}
+
+/// Runs one source on a task of its own; a pass that panics is that source's failure.
+fn spawn_pass(
+    rule: SourceRule,
+    shared: Arc<Shared>,
+) -> impl Future<Output = report::SourceReport> + Send {
+    let (id, url) = (rule.id.clone(), rule.url.to_string());
+    let task = tokio::spawn(async move {
+        let context = RunContext {
+            store: &shared.store,
+            fetcher: &shared.fetcher,
+            filter: &shared.filter,
+            timezone: shared.timezone,
+            every: shared.every,
+            force: shared.force,
+            now: shared.now,
+            storing: &shared.storing,
+        };
+        source::process(&rule, &context).await
+    });
+    async move {
+        task.await.unwrap_or_else(|e| report::SourceReport {
+            error: Some(format!("{url}: the pass broke off: {e}")),
+            ..report::SourceReport::new(&id, &url, report::SourceStatus::Failed)
+        })
+    }
 }
 
 /// Hosts that asked an earlier run to wait (`Retry-After`) get no request until then.

@@ -31,6 +31,9 @@ pub struct RunContext<'a> {
     pub every: std::time::Duration,
     pub force: bool,
     pub now: DateTime<Utc>,
+    /// Held while a source stores its stories: sources run in parallel, and two of them with
+    /// the same story must not both find it new.
+    pub storing: &'a std::sync::Mutex<()>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -230,6 +233,10 @@ async fn pass(
         .collect();
     let keys = dedup::keys_for_document(&rule.id, &identities);
 
+    let storing = run
+        .storing
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     for ((_, normalised), keys) in stories.into_iter().zip(keys) {
         let mut item = normalised.item;
         let text = html_to_text(&item.content_html);
@@ -243,7 +250,8 @@ async fn pass(
         item.categories = run.filter.categories(&item.title, &text);
         store_story(run.store, item, keys, &mut report, run.now)?;
     }
-    run.store.flush()?;
+    drop(storing);
+    run.store.flush_async().await?;
     state.body_hash = Some(body_hash);
     freshness.feed_ttl = feed
         .ttl

@@ -199,6 +199,21 @@ impl Store {
         self.db.flush()?;
         Ok(())
     }
+
+    /// [`flush`](Store::flush) on a blocking thread: the task awaiting it yields, so a run's
+    /// other sources go on fetching while this one's stories reach the disk.
+    ///
+    /// Not sled's own `flush_async`, which can wait forever when several are awaited at once
+    /// (spacejam/sled#1241).
+    pub async fn flush_async(&self) -> Result<(), StoreError> {
+        let store = self.clone();
+        match tokio::task::spawn_blocking(move || store.flush()).await {
+            Ok(flushed) => flushed,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            // The runtime is shutting down: flush on this thread instead.
+            Err(_) => self.flush(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -248,3 +248,40 @@ async fn a_second_run_exits_3_at_once_and_kill_9_leaves_no_stale_lock() {
         String::from_utf8_lossy(&third.stderr)
     );
 }
+
+#[tokio::test]
+async fn verbose_output_is_one_plain_line_per_source_and_rust_log_wins() {
+    let good = super::good_site().await;
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), FETCH, &feed("good", &good.url("/good.xml")));
+    let out = output(&["-v", "fetch"], dir.path()).await;
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let done: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("source done"))
+        .collect();
+    assert_eq!(done.len(), 1, "{stderr}");
+    assert!(
+        done[0].contains("source=good") && done[0].contains("new=3"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no colour codes off a terminal: {stderr}"
+    );
+
+    let quiet = output(&["-q", "fetch", "--force"], dir.path()).await;
+    assert!(quiet.stderr.is_empty() && quiet.stdout.is_empty());
+
+    let mut command = beatwire(&["fetch", "--force"], dir.path());
+    command.env("RUST_LOG", "beatwire=debug");
+    let debug = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&debug.stderr);
+    assert!(
+        stderr.contains("answered"),
+        "per-request lines at debug: {stderr}"
+    );
+}

@@ -367,3 +367,43 @@ async fn every_misbehaviour_at_once_takes_no_longer_than_the_slowest() {
 fn after(now: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
     now + TimeDelta::seconds(seconds)
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sources_run_in_parallel_yet_a_shared_story_is_stored_once() {
+    // Eight outlets syndicating one feed of 150 stories (the same links), each on a host of its
+    // own, all answering at the same moment: their passes store at the same time.
+    let mut entries = String::new();
+    for i in 0..150 {
+        entries.push_str(&format!(
+            "<entry><id>urn:story:{i}</id><title>川渝合作第{i}条</title>\
+             <link href=\"https://cqrb.example.org/story/{i}.html\"/>\
+             <updated>2026-11-27T08:00:00+08:00</updated><content type=\"html\">成渝 {i}</content></entry>"
+        ));
+    }
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">\
+         <id>urn:feed</id><title>转载</title><updated>2026-11-27T08:00:00+08:00</updated>{entries}</feed>"
+    );
+    let mut hosts = Vec::new();
+    let mut sources = String::new();
+    for i in 0..8 {
+        let host = Hostile::start(&format!("127.0.0.{}", 40 + i)).await;
+        let pause = Duration::from_millis(300);
+        host.set(
+            "/feed.xml",
+            Behaviour::Slow(pause, document.clone().into_bytes()),
+        );
+        sources.push_str(&feed_source(
+            &format!("copy-{i}"),
+            "转载",
+            &host.url("/feed.xml"),
+        ));
+        hosts.push(host);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), FETCH, &sources);
+    let (report, _) = run(&config, true, Utc::now()).await;
+    let new: usize = report.sources.iter().map(|s| s.new).sum();
+    let duplicates: usize = report.sources.iter().map(|s| s.duplicates).sum();
+    assert_eq!((new, duplicates), (150, 7 * 150), "{report:#?}");
+}
