@@ -96,7 +96,8 @@ pub async fn process(rule: &SourceRule, run: &RunContext<'_>) -> SourceReport {
         state.config_hash = Some(rule.fingerprint.clone());
         if let Some(since) = state.gone_since {
             report.error = Some(format!(
-                "gone since {since} (HTTP 410): edit or remove it in the config"
+                "gone since {} (HTTP 410): edit or remove it in the config",
+                since.format("%Y-%m-%d %H:%M UTC")
             ));
             report.error_class = Some(ErrorClass::Gone);
         }

@@ -162,7 +162,7 @@ impl Fetcher {
                 return Err(FetchError::Timeout {
                     url: url.clone(),
                     phase: TimeoutPhase::Answer,
-                    after: self.stall_timeout,
+                    after: answer_within,
                 });
             }
         };

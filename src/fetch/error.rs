@@ -75,7 +75,7 @@ pub enum FetchError {
     #[error("{url}: reading the body failed: {reason}")]
     Body { url: Url, reason: String },
     #[error("{url}: not requested: {} asked to wait {} more (Retry-After)",
-        url.host_str().unwrap_or_default(), humantime::format_duration(*wait))]
+        url.host_str().unwrap_or_default(), seconds(*wait))]
     Postponed { url: Url, wait: Duration },
     #[error("{url}: {reason}")]
     Request { url: Url, reason: String },
@@ -83,8 +83,15 @@ pub enum FetchError {
 
 fn retry_note(retry_after: Option<Duration>) -> String {
     retry_after.map_or_else(String::new, |wait| {
-        format!(" (Retry-After {})", humantime::format_duration(wait))
+        format!(" (Retry-After {})", seconds(wait))
     })
+}
+
+/// A wait in whole seconds (rounded up): `1h 59m 57s`, not down to the nanosecond.
+fn seconds(wait: Duration) -> humantime::FormattedDuration {
+    humantime::format_duration(Duration::from_secs(
+        wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+    ))
 }
 
 impl FetchError {

@@ -341,7 +341,7 @@ async fn every_misbehaviour_at_once_takes_no_longer_than_the_slowest() {
     let (report, elapsed) = run(&config, true, Utc::now()).await;
     let classes: Vec<_> = report.sources[1..]
         .iter()
-        .map(|s| s.error_class.map(|c| c.as_str()).unwrap_or("none"))
+        .map(|s| s.error_class.map_or("none".to_owned(), |c| c.to_string()))
         .collect();
     assert_eq!(
         classes,

@@ -43,7 +43,7 @@ async fn retry_after_postpones_the_host_for_this_run_and_the_next() {
         .iter()
         .map(|s| (s.error_class, s.status))
         .collect();
-    classes.sort_by_key(|(class, _)| class.map(|c| c.as_str()));
+    classes.sort_by_key(|(class, _)| class.map(|c| c.to_string()));
     assert_eq!(
         classes,
         [
@@ -193,4 +193,82 @@ async fn per_host_bounds_the_requests_in_flight_to_one_host() {
     assert!(!report.any_failed(), "{report:#?}");
     assert_eq!(host.hits("/5.xml"), 1);
     assert_eq!(host.most_in_flight(), 2);
+}
+
+#[tokio::test]
+async fn validators_are_sent_back_and_a_304_or_the_same_body_ends_the_pass_early() {
+    let host = Hostile::start("127.0.0.10").await;
+    let document = fixture("sites/cqrb/atom.xml");
+    let validators = vec![
+        ("Content-Type", "application/atom+xml".to_owned()),
+        ("ETag", "\"v1\"".to_owned()),
+        ("Last-Modified", "Fri, 27 Nov 2026 00:00:00 GMT".to_owned()),
+    ];
+    host.set("/etag.xml", Behaviour::Cached(validators, document.clone()));
+    host.set("/plain.xml", Behaviour::Feed(document));
+    let dir = tempfile::tempdir().unwrap();
+    let sources = [
+        feed("etag", &host.url("/etag.xml")),
+        feed("plain", &host.url("/plain.xml")),
+    ]
+    .concat();
+    let config = write_config(dir.path(), FETCH, &sources);
+    let (first, _) = run(&config, true, Utc::now()).await;
+    assert_eq!(source(&first, "etag").new, 3);
+    let (second, _) = run(&config, true, Utc::now()).await;
+
+    let heads = host.heads("/etag.xml");
+    let agent = format!(
+        "user-agent: beatwire/{} (+https://example.org/beat/)",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(
+        heads[0].contains(&agent),
+        "an honest User-Agent: {}",
+        heads[0]
+    );
+    assert!(!heads[0].contains("if-none-match"));
+    assert!(heads[1].contains("if-none-match: \"v1\""), "{}", heads[1]);
+    assert!(heads[1].contains("if-modified-since: fri, 27 nov 2026 00:00:00 gmt"));
+    let etag = source(&second, "etag");
+    assert_eq!(
+        (etag.status, etag.http_status),
+        (SourceStatus::NotModified, Some(304))
+    );
+    let plain = source(&second, "plain");
+    assert_eq!(
+        (plain.status, plain.http_status),
+        (SourceStatus::NotModified, Some(200))
+    );
+    assert_eq!(
+        (plain.new, plain.duplicates),
+        (0, 0),
+        "the same body is not parsed again"
+    );
+}
+
+#[tokio::test]
+async fn cache_control_max_age_holds_a_source_back() {
+    let host = Hostile::start("127.0.0.11").await;
+    let headers = vec![
+        ("Content-Type", "application/atom+xml".to_owned()),
+        ("Cache-Control", "public, max-age=7200".to_owned()),
+    ];
+    host.set(
+        "/feed.xml",
+        Behaviour::Cached(headers, fixture("sites/cqrb/atom.xml")),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), FETCH, &feed("cached", &host.url("/feed.xml")));
+    let now = Utc::now();
+    run(&config, false, now).await;
+    let health = status(&config).unwrap();
+    assert_eq!(
+        health.sources[0].next_due,
+        Some(now + TimeDelta::hours(2)),
+        "not every 15m"
+    );
+    let (report, _) = run(&config, false, after(now, 3600)).await;
+    assert_eq!(source(&report, "cached").status, SourceStatus::Skipped);
+    assert_eq!(host.hits("/feed.xml"), 1);
 }

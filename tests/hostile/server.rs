@@ -21,6 +21,9 @@ pub enum Behaviour {
     Feed(Vec<u8>),
     /// The same, after a pause.
     Slow(Duration, Vec<u8>),
+    /// A 200 with this document and these headers; a 304 when the request's `If-None-Match`
+    /// is the `ETag` among them.
+    Cached(Vec<(&'static str, String)>, Vec<u8>),
     /// Reads the request, then never sends a byte.
     NeverAnswers,
     /// Sends the headers, then one byte of the body every so often, forever.
@@ -49,7 +52,7 @@ type Shared<T> = Arc<Mutex<T>>;
 pub struct Hostile {
     pub addr: SocketAddr,
     routes: Shared<HashMap<String, Behaviour>>,
-    arrivals: Shared<Vec<(String, Instant)>>,
+    arrivals: Shared<Vec<Arrival>>,
     /// Requests being answered now, and the most there ever were.
     in_flight: Shared<(usize, usize)>,
     task: tokio::task::JoinHandle<()>,
@@ -61,7 +64,7 @@ impl Hostile {
         let listener = TcpListener::bind((ip, 0)).await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let routes: Shared<HashMap<String, Behaviour>> = Arc::default();
-        let arrivals: Shared<Vec<(String, Instant)>> = Arc::default();
+        let arrivals: Shared<Vec<Arrival>> = Arc::default();
         let in_flight: Shared<(usize, usize)> = Arc::default();
         let (r, a, f) = (routes.clone(), arrivals.clone(), in_flight.clone());
         let task = tokio::spawn(async move {
@@ -92,7 +95,7 @@ impl Hostile {
     /// How many requests for `path` arrived.
     pub fn hits(&self, path: &str) -> usize {
         let arrivals = self.arrivals.lock().expect("server state");
-        arrivals.iter().filter(|(p, _)| p == path).count()
+        arrivals.iter().filter(|a| a.path == path).count()
     }
 
     /// The most requests that were ever answered at the same time.
@@ -102,7 +105,15 @@ impl Hostile {
 
     /// Every request that arrived: its path and when.
     pub fn arrivals(&self) -> Vec<(String, Instant)> {
-        self.arrivals.lock().expect("server state").clone()
+        let arrivals = self.arrivals.lock().expect("server state");
+        arrivals.iter().map(|a| (a.path.clone(), a.at)).collect()
+    }
+
+    /// The heads of the requests for `path`, lower-cased, in the order they came.
+    pub fn heads(&self, path: &str) -> Vec<String> {
+        let arrivals = self.arrivals.lock().expect("server state");
+        let heads = arrivals.iter().filter(|a| a.path == path);
+        heads.map(|a| a.head.to_lowercase()).collect()
     }
 }
 
@@ -115,23 +126,29 @@ impl Drop for Hostile {
 async fn serve(
     mut stream: TcpStream,
     routes: Shared<HashMap<String, Behaviour>>,
-    arrivals: Shared<Vec<(String, Instant)>>,
+    arrivals: Shared<Vec<Arrival>>,
     in_flight: Shared<(usize, usize)>,
 ) {
-    let Some(path) = read_request(&mut stream).await else {
-        return;
-    };
-    if path.is_empty() {
-        // A TLS ClientHello: a plain HTTP server answers it in plain HTTP, as real ones do.
+    let Some(arrival) = read_request(&mut stream).await else {
+        // Nothing, or a TLS ClientHello: a plain HTTP server answers that in plain HTTP.
         let _ = stream.write_all(&head(400, &[])).await;
         return;
-    }
-    arrivals
-        .lock()
-        .expect("server state")
-        .push((path.clone(), Instant::now()));
+    };
+    let path = arrival.path.clone();
+    let if_none_match = arrival.head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("if-none-match")
+            .then(|| value.trim().to_owned())
+    });
+    arrivals.lock().expect("server state").push(arrival);
     let behaviour = routes.lock().expect("server state").get(&path).cloned();
     let mut behaviour = behaviour.unwrap_or(Behaviour::Status(404, Vec::new()));
+    if let Behaviour::Cached(headers, _) = &behaviour {
+        let etag = headers.iter().find(|(name, _)| *name == "ETag");
+        if etag.is_some_and(|(_, etag)| if_none_match.as_ref() == Some(etag)) {
+            behaviour = Behaviour::Status(304, headers.clone());
+        }
+    }
     if let Behaviour::Slow(pause, body) = behaviour {
         // Counted while pausing only: once the answer is written the client may send the next
         // request before this task gets to count this one out.
@@ -148,8 +165,17 @@ async fn serve(
     let _ = behave(&mut stream, behaviour).await;
 }
 
-/// The path of the request line, once the whole head has arrived; empty for a TLS handshake.
-async fn read_request(stream: &mut TcpStream) -> Option<String> {
+/// One request as it arrived.
+#[derive(Debug, Clone)]
+struct Arrival {
+    path: String,
+    at: Instant,
+    /// The request line and headers, as sent.
+    head: String,
+}
+
+/// The request, once its whole head has arrived; `None` for anything that is not HTTP.
+async fn read_request(stream: &mut TcpStream) -> Option<Arrival> {
     let mut head = Vec::new();
     let mut buf = [0u8; 4096];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -159,11 +185,16 @@ async fn read_request(stream: &mut TcpStream) -> Option<String> {
         }
         head.extend_from_slice(&buf[..n]);
         if head[0] == 0x16 {
-            return Some(String::new());
+            return None;
         }
     }
-    let line = String::from_utf8_lossy(&head).lines().next()?.to_owned();
-    line.split(' ').nth(1).map(str::to_owned)
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let path = head.lines().next()?.split(' ').nth(1)?.to_owned();
+    Some(Arrival {
+        path,
+        at: Instant::now(),
+        head,
+    })
 }
 
 fn head(status: u16, headers: &[(&str, String)]) -> Vec<u8> {
@@ -183,6 +214,11 @@ async fn behave(stream: &mut TcpStream, behaviour: Behaviour) -> std::io::Result
             let len = ("Content-Length", body.len().to_string());
             let kind = ("Content-Type", "application/atom+xml".to_owned());
             stream.write_all(&head(200, &[kind, len])).await?;
+            stream.write_all(&body).await?;
+        }
+        Behaviour::Cached(mut headers, body) => {
+            headers.push(("Content-Length", body.len().to_string()));
+            stream.write_all(&head(200, &headers)).await?;
             stream.write_all(&body).await?;
         }
         Behaviour::NeverAnswers => tokio::time::sleep(FOREVER).await,
