@@ -13,6 +13,7 @@ use chrono::Utc;
 use chrono_tz::Tz;
 use clap::{ArgAction, Parser, Subcommand};
 
+use crate::app::progress::{Progress, Silent};
 use crate::app::{self, RunOptions, report::RunReport};
 use crate::config::ConfigError;
 use crate::{demo, serve};
@@ -87,6 +88,12 @@ pub enum Command {
     },
     /// Validate the config; every problem at once, with line:column.
     Check,
+    /// Show each source's health: last success, last error, failures, next due, stories.
+    Status {
+        /// One JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+    },
     /// Read feed documents from files and show what beatwire sees in them.
     Parse {
         #[arg(required = true)]
@@ -127,9 +134,24 @@ pub struct FetchArgs {
 
 /// Runs one command; `Err` is for failures that stop the command as a whole.
 pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
+    let progress = progress_for(&cli);
     match cli.command {
-        Command::Run(args) => fetch(&cli.config, args, true).await,
-        Command::Fetch(args) => fetch(&cli.config, args, false).await,
+        Command::Run(args) => fetch(&cli.config, args, true, progress).await,
+        Command::Fetch(args) => fetch(&cli.config, args, false, progress).await,
+        Command::Status { json } => {
+            let config = app::load_config(&cli.config)?;
+            let status = app::status::status(&config)?;
+            if json {
+                print_line(&serde_json::to_string(&status).context("cannot render JSON")?)?;
+            } else {
+                print_line(&app::status::render(
+                    &status,
+                    config.beat.timezone,
+                    Utc::now(),
+                ))?;
+            }
+            Ok(Exit::Success)
+        }
         Command::Publish => {
             let config = app::load_config(&cli.config)?;
             let published = app::publish(&config, Utc::now())?;
@@ -244,14 +266,30 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
     }
 }
 
-async fn fetch(config: &std::path::Path, args: FetchArgs, publish: bool) -> anyhow::Result<Exit> {
+/// A progress bar on a terminal, unless `-q` or `-v` (the log lines would break it).
+fn progress_for(cli: &Cli) -> Box<dyn Progress> {
+    if cli.quiet || cli.verbose > 0 || !matches!(cli.command, Command::Run(_) | Command::Fetch(_)) {
+        return Box::new(Silent);
+    }
+    match app::progress::Bar::on_terminal() {
+        Some(bar) => Box::new(bar),
+        None => Box::new(Silent),
+    }
+}
+
+async fn fetch(
+    config: &std::path::Path,
+    args: FetchArgs,
+    publish: bool,
+    progress: Box<dyn Progress>,
+) -> anyhow::Result<Exit> {
     let config = app::load_config(config)?;
     let options = RunOptions {
         only: args.sources,
         force: args.force,
         publish,
     };
-    let report = app::run(&config, &options, Utc::now()).await?;
+    let report = app::run_with(&config, &options, Utc::now(), progress.as_ref()).await?;
     report_failures(&report);
     if args.json {
         print_line(&serde_json::to_string(&report).context("cannot render the report")?)?;

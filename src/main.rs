@@ -1,6 +1,7 @@
 //! The `beatwire` binary: parse the command line, start tracing, call the library, and turn the
 //! outcome into an exit code (see `cli::Exit`).
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -42,6 +43,8 @@ fn init_tracing(verbose: u8, quiet: bool) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colours on a terminal only: cron mails and log files get plain text.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .compact()
         .init();

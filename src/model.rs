@@ -180,4 +180,94 @@ pub struct SourceState {
     pub stories: u64,
     /// A hash of the source's configuration when it was last fetched; a change forces a refetch.
     pub config_hash: Option<String>,
+    /// The class of `last_error`, for scripts and `status`.
+    #[serde(default)]
+    pub last_error_class: Option<ErrorClass>,
+    /// Where the source's URL permanently redirects (301 / 308): fetched instead of the
+    /// configured URL until the source is edited.
+    #[serde(default)]
+    pub moved_to: Option<String>,
+    /// When the source answered 410 Gone: it is not fetched again until edited or forced.
+    #[serde(default)]
+    pub gone_since: Option<DateTime<Utc>>,
+    /// Until when the source's host asked to be left alone (`Retry-After` on 429 / 503).
+    #[serde(default)]
+    pub postponed_until: Option<DateTime<Utc>>,
+}
+
+/// Why a source failed, in words stable enough for scripts (`error_class` in JSON).
+///
+/// Must not carry details: the message beside it names the URL and the cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorClass {
+    /// The TCP connection was not made within the connect timeout.
+    ConnectTimeout,
+    /// Connected, but no answer came within `stall_timeout`.
+    NoAnswer,
+    /// The body stopped arriving for `stall_timeout`.
+    Stalled,
+    /// The whole request took longer than `timeout`.
+    Timeout,
+    /// The host name does not resolve.
+    Dns,
+    /// The connection was refused, reset or unreachable.
+    Connect,
+    /// The TLS handshake failed (bad certificate, not TLS, ...).
+    Tls,
+    /// The server answered something that is not HTTP.
+    Protocol,
+    RedirectLoop,
+    TooManyRedirects,
+    /// A redirect without a usable `Location`.
+    BadRedirect,
+    /// 429 Too Many Requests.
+    RateLimited,
+    /// 503 Service Unavailable.
+    Unavailable,
+    /// 410 Gone: the source is not fetched again until edited.
+    Gone,
+    /// Any other HTTP status that is not a success.
+    HttpStatus,
+    /// The body passed `max_body` (decompressed bytes count).
+    TooLarge,
+    /// The body broke off or could not be decompressed.
+    Body,
+    /// Not requested: its host asked to be left alone for now (`Retry-After`).
+    Postponed,
+    /// Any other request failure.
+    Request,
+    /// An empty document where a feed was expected.
+    Empty,
+    /// An HTML page where a feed was expected.
+    Html,
+    /// A document that is not a feed, or a broken one.
+    NotAFeed,
+    /// This version cannot read the source's kind.
+    Unsupported,
+    /// The store could not be read or written.
+    Store,
+}
+
+impl fmt::Display for ErrorClass {
+    /// The name scripts see in JSON (`connect_timeout`, `too_large`, ...): one spelling for both.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(name)) => f.write_str(&name),
+            _ => write!(f, "{self:?}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorClass;
+
+    #[test]
+    fn error_classes_show_their_json_name() {
+        assert_eq!(ErrorClass::ConnectTimeout.to_string(), "connect_timeout");
+        assert_eq!(ErrorClass::NotAFeed.to_string(), "not_a_feed");
+        let json = serde_json::to_string(&ErrorClass::TooLarge).unwrap();
+        assert_eq!(json, "\"too_large\"");
+    }
 }

@@ -4,13 +4,16 @@
 //!
 //! # Architecture
 //! - [`run`]: lock → open store → each due source through [`source::process`] → publish →
-//!   `status.json` (what `serve` reports on `/healthz` and `/metrics`).
+//!   `status.json` (what `serve` reports on `/healthz` and `/metrics`). Every source starts at
+//!   once; the fetcher's host pool bounds what is in flight.
 //! - [`publish`]: store → output files, on its own (`beatwire publish`).
 //! - [`every::run_every`]: `serve --every`, the pipeline on an interval in the same process.
 //! - [`prune`]: the stories past `keep_days` leave the store (`beatwire prune`; `run` too).
 //! - [`identity`]: the identity rules of `dedup` applied against the store.
 //! - [`lock::RunLock`]: one run per store at a time.
 //! - [`report::RunReport`]: what `run --json` prints.
+//! - [`status::status`]: per-source health from the store (`beatwire status`).
+//! - [`progress::Progress`]: a progress bar on a terminal, nothing elsewhere.
 //!
 //! Must not: know HTTP or sled details; those live in `fetch` and `store`.
 
@@ -18,24 +21,28 @@ pub mod every;
 pub mod identity;
 pub mod inspect;
 pub mod lock;
+pub mod progress;
 pub mod report;
 pub mod source;
+pub mod status;
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 
-use crate::config::{BeatRule, Config};
+use crate::config::{BeatRule, Config, SourceRule};
 use crate::fetch::Fetcher;
 use crate::filter::BeatFilter;
 use crate::publish::{self, CategoryFeed, Channel};
-use crate::status::{self, Status};
+use crate::status::{self as status_file, Status};
 use crate::store::{Pruned, Store};
 use identity::Identities;
 use lock::RunLock;
+use progress::{Progress, Silent};
 use report::{PublishedReport, RunReport};
 use source::RunContext;
 
@@ -59,6 +66,16 @@ pub async fn run(
     options: &RunOptions,
     now: DateTime<Utc>,
 ) -> anyhow::Result<RunReport> {
+    run_with(config, options, now, &Silent).await
+}
+
+/// [`run`], telling `progress` how far it is.
+pub async fn run_with(
+    config: &Config,
+    options: &RunOptions,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+) -> anyhow::Result<RunReport> {
     for id in &options.only {
         if config.source(id).is_none() {
             anyhow::bail!(UnknownSource(id.clone()));
@@ -67,30 +84,40 @@ pub async fn run(
     let _lock = RunLock::acquire(&config.beat.store)?;
     let store = Store::open(&config.beat.store)?;
     let fetcher = Fetcher::new(&config.fetch)?;
-    let filter = BeatFilter::new(&config.filter, &config.categories);
-    let identities = Identities::new(config.beat.dedup_window);
-    let context = RunContext {
-        store: &store,
-        fetcher: &fetcher,
-        filter: &filter,
-        identities: &identities,
+    if !options.force {
+        postpone_waiting_hosts(config, &store, &fetcher, now)?;
+    }
+    let shared = Arc::new(Shared {
+        store: store.clone(),
+        fetcher,
+        filter: BeatFilter::new(&config.filter, &config.categories),
+        identities: Identities::new(config.beat.dedup_window),
         timezone: config.beat.timezone,
         every: config.fetch.every,
         force: options.force,
         now,
-    };
-    // Futures are built in a plain iterator (not a `Stream::map` closure) so that the run's
-    // future stays `Send` for `serve --every`.
-    let passes: Vec<_> = config
+        storing: Mutex::new(()),
+    });
+    // Every source is a task of its own, and they all start at once: the fetcher's host pool
+    // keeps `concurrency` requests in flight, whichever hosts the sources are on (a window of
+    // `concurrency` sources in config order would wait on one busy host), and one source's
+    // parsing runs on one core while others wait for their answers.
+    let passes: futures_util::stream::FuturesUnordered<_> = config
         .sources
         .iter()
         .filter(|s| options.only.is_empty() || options.only.contains(&s.id))
-        .map(|rule| timed(source::process(rule, &context)))
+        .map(|rule| timed(spawn_pass(rule.clone(), shared.clone())))
         .collect();
-    let mut sources: Vec<_> = futures_util::stream::iter(passes)
-        .buffer_unordered(config.fetch.concurrency.max(1))
+    progress.start(passes.len());
+    let mut sources: Vec<_> = passes
+        .inspect(|(report, _)| {
+            tracing::info!(source = %report.id, status = ?report.status, new = report.new,
+                updated = report.updated, error = report.error.as_deref(), "source done");
+            progress.source_done(report);
+        })
         .collect()
         .await;
+    progress.finish();
     // Report in the order of feeds.toml, whatever order the sources finished in.
     let order = |id: &str| config.sources.iter().position(|s| s.id == id);
     sources.sort_by_key(|(s, _)| order(&s.id));
@@ -105,12 +132,12 @@ pub async fn run(
     };
     store.flush()?;
     let finished = Utc::now();
-    let run_status = status::RunStatus {
+    let run_status = status_file::RunStatus {
         started: now,
         finished,
         sources: sources
             .iter()
-            .map(|(s, took)| status::SourceStatus {
+            .map(|(s, took)| status_file::SourceStatus {
                 id: s.id.clone(),
                 status: s.status.as_str().to_owned(),
                 http_status: s.http_status,
@@ -134,6 +161,66 @@ async fn timed<T>(pass: impl Future<Output = T>) -> (T, Duration) {
     let start = Instant::now();
     let out = pass.await;
     (out, start.elapsed())
+}
+
+/// What the source tasks of a run share; each borrows its [`RunContext`] from it.
+#[derive(Debug)]
+struct Shared {
+    store: Store,
+    fetcher: Fetcher,
+    filter: BeatFilter,
+    identities: Identities,
+    timezone: chrono_tz::Tz,
+    every: std::time::Duration,
+    force: bool,
+    now: DateTime<Utc>,
+    storing: Mutex<()>,
+}
+
+/// Runs one source on a task of its own; a pass that panics is that source's failure.
+fn spawn_pass(
+    rule: SourceRule,
+    shared: Arc<Shared>,
+) -> impl Future<Output = report::SourceReport> + Send {
+    let (id, url) = (rule.id.clone(), rule.url.to_string());
+    let task = tokio::spawn(async move {
+        let context = RunContext {
+            store: &shared.store,
+            fetcher: &shared.fetcher,
+            filter: &shared.filter,
+            identities: &shared.identities,
+            timezone: shared.timezone,
+            every: shared.every,
+            force: shared.force,
+            now: shared.now,
+            storing: &shared.storing,
+        };
+        source::process(&rule, &context).await
+    });
+    async move {
+        task.await.unwrap_or_else(|e| report::SourceReport {
+            error: Some(format!("{url}: the pass broke off: {e}")),
+            ..report::SourceReport::new(&id, &url, report::SourceStatus::Failed)
+        })
+    }
+}
+
+/// Hosts that asked an earlier run to wait (`Retry-After`) get no request until then.
+fn postpone_waiting_hosts(
+    config: &Config,
+    store: &Store,
+    fetcher: &Fetcher,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    for (id, state) in store.source_states()? {
+        let (Some(rule), Some(until)) = (config.source(&id), state.postponed_until) else {
+            continue;
+        };
+        if let Ok(wait) = (until - now).to_std() {
+            fetcher.postpone_host(&source::fetch_url(rule, &state), wait);
+        }
+    }
+    Ok(())
 }
 
 /// `beatwire prune`: removes the stories past `keep_days` (leaving their tombstones), under the
@@ -179,11 +266,11 @@ fn publish_from(
 /// reported and does not fail the run: the outputs are already published.
 fn write_status(
     config: &Config,
-    run: Option<status::RunStatus>,
+    run: Option<status_file::RunStatus>,
     published: Option<&PublishedReport>,
     at: DateTime<Utc>,
 ) {
-    let published = published.map(|p| status::PublishStatus { at, items: p.items });
+    let published = published.map(|p| status_file::PublishStatus { at, items: p.items });
     if let Err(error) = Status::update(&config.beat.output, run, published) {
         tracing::error!(%error, "cannot record the run's status");
     }

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::model::ErrorClass;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceStatus {
@@ -38,11 +40,16 @@ pub struct SourceReport {
     pub url: String,
     pub status: SourceStatus,
     pub error: Option<String>,
+    /// What kind of failure `error` is (see [`ErrorClass`]); also set when a source was
+    /// skipped for a reason (gone, or its host asked to wait).
+    pub error_class: Option<ErrorClass>,
     pub new: usize,
     pub updated: usize,
     pub duplicates: usize,
     pub filtered: usize,
     pub http_status: Option<u16>,
+    /// Where the source's URL moved for good (301 / 308): update the config.
+    pub moved_to: Option<String>,
 }
 
 impl SourceReport {
@@ -52,11 +59,13 @@ impl SourceReport {
             url: url.to_owned(),
             status,
             error: None,
+            error_class: None,
             new: 0,
             updated: 0,
             duplicates: 0,
             filtered: 0,
             http_status: None,
+            moved_to: None,
         }
     }
 }

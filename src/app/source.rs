@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use url::Url;
 
 use super::identity::{self, Identities, Story};
 use super::report::{SourceReport, SourceStatus};
@@ -14,7 +15,7 @@ use crate::decode::decode;
 use crate::dedup::HostAliases;
 use crate::fetch::{FetchError, Fetched, Fetcher};
 use crate::filter::{BeatFilter, Verdict};
-use crate::model::{Outlet, SourceKind, SourceState};
+use crate::model::{ErrorClass, Outlet, SourceKind, SourceState};
 use crate::normalise::item::{ItemContext, normalise_item};
 use crate::normalise::{content_hash, html_to_text};
 use crate::parse::{ParseError, parse_feed};
@@ -32,6 +33,9 @@ pub struct RunContext<'a> {
     pub every: std::time::Duration,
     pub force: bool,
     pub now: DateTime<Utc>,
+    /// Held while a source stores its stories: sources run in parallel, and two of them with
+    /// the same story must not both find it new.
+    pub storing: &'a std::sync::Mutex<()>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,10 +50,36 @@ enum SourceError {
     PageUnsupported,
 }
 
+impl SourceError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            SourceError::Fetch(e) => e.class(),
+            SourceError::Parse { source, .. } => match source {
+                ParseError::Empty => ErrorClass::Empty,
+                ParseError::Html => ErrorClass::Html,
+                ParseError::NotAFeed { .. } | ParseError::Malformed(_) => ErrorClass::NotAFeed,
+            },
+            SourceError::Store(_) => ErrorClass::Store,
+            SourceError::PageUnsupported => ErrorClass::Unsupported,
+        }
+    }
+
+    fn failure(&self) -> schedule::Failure {
+        schedule::Failure {
+            message: self.to_string(),
+            class: self.class(),
+            retry_after: match self {
+                SourceError::Fetch(e) => e.retry_after(),
+                _ => None,
+            },
+        }
+    }
+}
+
 /// How a source pass ended when it did not fail.
 struct Outcome {
     report: SourceReport,
-    feed_ttl: Option<std::time::Duration>,
+    freshness: schedule::Freshness,
 }
 
 /// Runs one source and records the result in the store's source state.
@@ -62,23 +92,32 @@ pub async fn process(rule: &SourceRule, run: &RunContext<'_>) -> SourceReport {
     };
     if !run.force && !schedule::is_due(&state, &rule.fingerprint, run.now) {
         tracing::debug!(source = %rule.id, "not due");
-        return SourceReport::new(&rule.id, url, SourceStatus::Skipped);
+        let mut report = SourceReport::new(&rule.id, url, SourceStatus::Skipped);
+        report.moved_to = state.moved_to.clone();
+        // Whatever the outcome: the schedule now belongs to this configuration.
+        state.config_hash = Some(rule.fingerprint.clone());
+        if let Some(since) = state.gone_since {
+            report.error = Some(format!(
+                "gone since {} (HTTP 410): edit or remove it in the config",
+                since.format("%Y-%m-%d %H:%M UTC")
+            ));
+            report.error_class = Some(ErrorClass::Gone);
+        }
+        return report;
     }
     // An edited source is fetched afresh: old validators would hide the change.
     if state.config_hash.as_deref() != Some(rule.fingerprint.as_str()) {
         state.validators = Default::default();
         state.body_hash = None;
+        state.moved_to = None;
+        state.gone_since = None;
     }
     let every = rule.every_or(run.every);
     state.last_fetch = Some(run.now);
     let result = pass(rule, run, &mut state).await;
-    let report = match result {
+    let mut report = match result {
         Ok(outcome) => {
-            state.last_success = Some(run.now);
-            state.last_error = None;
-            state.failures = 0;
-            state.next_due = Some(schedule::after_success(run.now, every, outcome.feed_ttl));
-            state.config_hash = Some(rule.fingerprint.clone());
+            schedule::record_success(&mut state, run.now, every, outcome.freshness);
             state.stories += outcome.report.new as u64;
             outcome.report
         }
@@ -87,13 +126,22 @@ pub async fn process(rule: &SourceRule, run: &RunContext<'_>) -> SourceReport {
                 SourceError::Fetch(e) => e.http_status(),
                 _ => None,
             };
-            state.failures += 1;
-            state.last_error = Some(error.to_string());
-            state.next_due = Some(schedule::after_failure(run.now, every, state.failures));
-            tracing::warn!(source = %rule.id, url, error = %error, "source failed");
-            failed(rule, error.to_string(), http_status)
+            let failure = error.failure();
+            schedule::record_failure(&mut state, &rule.id, run.now, every, &failure);
+            let mut report = failed(rule, failure.message, http_status);
+            report.error_class = Some(failure.class);
+            if failure.class == ErrorClass::Postponed {
+                tracing::info!(source = %rule.id, url, error = %error, "postponed");
+                report.status = SourceStatus::Skipped;
+            } else {
+                tracing::warn!(source = %rule.id, url, error = %error, "source failed");
+            }
+            report
         }
     };
+    report.moved_to = state.moved_to.clone();
+    // Whatever the outcome: the schedule now belongs to this configuration.
+    state.config_hash = Some(rule.fingerprint.clone());
     if let Err(e) = run.store.set_source_state(&rule.id, &state) {
         return failed(rule, format!("cannot record the source's state: {e}"), None);
     }
@@ -117,14 +165,23 @@ async fn pass(
         return Err(SourceError::PageUnsupported);
     }
     let mut report = SourceReport::new(&rule.id, rule.url.as_str(), SourceStatus::Ok);
-    let body = match run.fetcher.get(&rule.url, &state.validators).await? {
+    let fetched = run
+        .fetcher
+        .get(&fetch_url(rule, state), &state.validators)
+        .await?;
+    if let Some(moved_to) = fetched.moved_to() {
+        tracing::info!(source = %rule.id, url = %rule.url, %moved_to, "moved permanently");
+        state.moved_to = Some(moved_to.to_string());
+    }
+    let mut freshness = schedule::Freshness {
+        max_age: fetched.max_age(),
+        ..Default::default()
+    };
+    let body = match fetched {
         Fetched::NotModified { .. } => {
             report.status = SourceStatus::NotModified;
             report.http_status = Some(304);
-            return Ok(Outcome {
-                report,
-                feed_ttl: None,
-            });
+            return Ok(Outcome { report, freshness });
         }
         Fetched::Body(body) => body,
     };
@@ -133,10 +190,7 @@ async fn pass(
     let body_hash = content_hash(&[&String::from_utf8_lossy(&body.bytes)]);
     if state.body_hash.as_deref() == Some(body_hash.as_str()) {
         report.status = SourceStatus::NotModified;
-        return Ok(Outcome {
-            report,
-            feed_ttl: None,
-        });
+        return Ok(Outcome { report, freshness });
     }
 
     let tz = rule.timezone_or(run.timezone);
@@ -176,6 +230,10 @@ async fn pass(
     let aliases = HostAliases::new(&rule.aliases);
     let keys = identity::document_keys(run.store, &rule.id, &aliases, &stories)?;
 
+    let storing = run
+        .storing
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     for (mut story, keys) in stories.into_iter().zip(keys) {
         if rule.filter
             && let Verdict::Drop(reason) = run.filter.verdict(&story.item.title, &story.text)
@@ -187,12 +245,20 @@ async fn pass(
         story.item.categories = run.filter.categories(&story.item.title, &story.text);
         identity::store_story(run.store, run.identities, story, keys, &mut report, run.now)?;
     }
-    run.store.flush()?;
+    drop(storing);
+    run.store.flush_async().await?;
     state.body_hash = Some(body_hash);
-    Ok(Outcome {
-        report,
-        feed_ttl: feed
-            .ttl
-            .map(|minutes| std::time::Duration::from_secs(u64::from(minutes) * 60)),
-    })
+    freshness.feed_ttl = feed
+        .ttl
+        .map(|minutes| std::time::Duration::from_secs(u64::from(minutes) * 60));
+    Ok(Outcome { report, freshness })
+}
+
+/// Where to fetch the source: where it moved for good (a remembered 301), else its `url`.
+pub(crate) fn fetch_url(rule: &SourceRule, state: &SourceState) -> Url {
+    state
+        .moved_to
+        .as_deref()
+        .and_then(|moved| Url::parse(moved).ok())
+        .unwrap_or_else(|| rule.url.clone())
 }

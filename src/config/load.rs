@@ -18,8 +18,8 @@ use super::walk::{Spanned, Table};
 use super::{
     BeatRule, CategoryRule, Config, DEFAULT_CONCURRENCY, DEFAULT_DEDUP_WINDOW, DEFAULT_EVERY,
     DEFAULT_KEEP_DAYS, DEFAULT_LANGUAGE, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ITEMS, DEFAULT_OUTPUT,
-    DEFAULT_PER_HOST, DEFAULT_PER_HOST_INTERVAL, DEFAULT_STORE, DEFAULT_TIMEOUT, DEFAULT_TIMEZONE,
-    FetchPolicy, FilterRule,
+    DEFAULT_PER_HOST, DEFAULT_PER_HOST_INTERVAL, DEFAULT_STALL_TIMEOUT, DEFAULT_STORE,
+    DEFAULT_TIMEOUT, DEFAULT_TIMEZONE, FetchPolicy, FilterRule,
 };
 
 const TOP_KEYS: &[&str] = &["beat", "fetch", "filter", "category", "source"];
@@ -42,6 +42,7 @@ const FETCH_KEYS: &[&str] = &[
     "per_host",
     "per_host_interval",
     "timeout",
+    "stall_timeout",
     "max_body",
     "every",
     "proxy",
@@ -204,12 +205,17 @@ fn fetch(t: &Table<'_>, user_agent: String, report: &mut Report<'_>) -> FetchPol
     if let Some(zero) = timeout.as_ref().filter(|d| d.value.is_zero()) {
         report.at(&zero.span, "`timeout` must be more than 0s");
     }
+    let stall_timeout = duration_at(t, "stall_timeout", report);
+    if let Some(zero) = stall_timeout.as_ref().filter(|d| d.value.is_zero()) {
+        report.at(&zero.span, "`stall_timeout` must be more than 0s");
+    }
     FetchPolicy {
         user_agent: agent.map_or(user_agent, |a| a.value),
         concurrency: count(t, "concurrency", DEFAULT_CONCURRENCY, report),
         per_host: count(t, "per_host", DEFAULT_PER_HOST, report),
         per_host_interval: duration("per_host_interval", DEFAULT_PER_HOST_INTERVAL, report),
         timeout: timeout.map_or(DEFAULT_TIMEOUT, |d| d.value),
+        stall_timeout: stall_timeout.map_or(DEFAULT_STALL_TIMEOUT, |d| d.value),
         max_body: byte_size(t, "max_body", DEFAULT_MAX_BODY_BYTES, report),
         every: duration("every", DEFAULT_EVERY, report),
         proxy: compiled(t, "proxy", report, |s| value::url(s, "proxy", PROXY)).map(|u| u.value),
@@ -334,7 +340,7 @@ mod tests {
     #[test]
     fn fetch_numbers_sizes_and_proxies_are_checked() {
         let text = format!(
-            "{BEAT}[fetch]\nconcurrency = 0\nper_host = \"2\"\nmax_body = \"lots\"\ntimeout = \"0s\"\nproxy = \"ftp://p.example.org\"\n"
+            "{BEAT}[fetch]\nconcurrency = 0\nper_host = \"2\"\nmax_body = \"lots\"\ntimeout = \"0s\"\nstall_timeout = \"0s\"\nproxy = \"ftp://p.example.org\"\n"
         );
         assert_eq!(
             problems(&text),
@@ -343,7 +349,8 @@ mod tests {
                 "6:12: `per_host` must be an integer, found a string",
                 "7:12: invalid size `lots` (write e.g. \"10MiB\", \"512KB\" or a number of bytes)",
                 "8:11: `timeout` must be more than 0s",
-                "9:9: `proxy` must use http, https, socks5 or socks5h, found `ftp://p.example.org`",
+                "9:17: `stall_timeout` must be more than 0s",
+                "10:9: `proxy` must use http, https, socks5 or socks5h, found `ftp://p.example.org`",
             ]
         );
     }

@@ -54,6 +54,8 @@ pub const DEFAULT_PER_HOST: usize = 1;
 pub const DEFAULT_PER_HOST_INTERVAL: Duration = Duration::from_secs(1);
 /// Time allowed for one request, headers and body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest silence from a server (connecting, waiting for the answer, mid-body).
+pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest response body read, in bytes.
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
 /// How often a source is fetched at most, unless it says otherwise.
@@ -132,6 +134,8 @@ pub struct FetchPolicy {
     pub per_host_interval: Duration,
     /// Time allowed for one request.
     pub timeout: Duration,
+    /// Longest silence from a server: connecting, waiting for the answer, or mid-body.
+    pub stall_timeout: Duration,
     /// Largest response body read, in bytes.
     pub max_body: u64,
     /// How often a source is fetched at most, unless it says otherwise.
@@ -160,6 +164,7 @@ impl Default for FetchPolicy {
             per_host: DEFAULT_PER_HOST,
             per_host_interval: DEFAULT_PER_HOST_INTERVAL,
             timeout: DEFAULT_TIMEOUT,
+            stall_timeout: DEFAULT_STALL_TIMEOUT,
             max_body: DEFAULT_MAX_BODY_BYTES,
             every: DEFAULT_EVERY,
             proxy: None,

@@ -80,6 +80,7 @@ fn valid_config_is_typed_and_paths_resolve_against_its_folder() {
     assert_eq!((fetch.concurrency, fetch.per_host), (4, 2));
     assert_eq!(fetch.per_host_interval, Duration::from_millis(1500));
     assert_eq!(fetch.timeout, Duration::from_secs(120));
+    assert_eq!(fetch.stall_timeout, Duration::from_secs(45));
     assert_eq!(fetch.max_body, 512 * 1024);
     assert_eq!(fetch.every, Duration::from_secs(2 * 3600 + 30 * 60));
     assert_eq!(

@@ -83,6 +83,8 @@ output = "public"
 [fetch]
 concurrency = 4
 timeout = "10s"
+# The sample sites all answer on 127.0.0.1, one host: no need to space requests out.
+per_host_interval = "0s"
 
 [filter]
 include = ["经济协作", "川渝", "成渝", "南向", "陆海新通道", "长江经济带", "区域协作"]

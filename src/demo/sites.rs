@@ -1,5 +1,5 @@
 //! Sample sites: the bundled `fixtures/sites/<site>/` folders, each served over real HTTP on its
-//! own 127.0.0.1 port (so each is its own host), exactly as a news site would serve them.
+//! own 127.0.0.1 port (so each is its own site), exactly as a news site would serve them.
 //!
 //! Files are sent as bytes, in their own encoding (the GB2312 feed stays GB2312). The one
 //! change is `${BASE}`, replaced by the site's own origin (`http://127.0.0.1:PORT`), so that

@@ -1,16 +1,32 @@
-//! HTTP for every stage that needs the network: one client, conditional GET, size caps, and
-//! failures sorted into classes an operator can act on.
+//! HTTP for every stage that needs the network: one client, politeness per host, conditional GET,
+//! redirects, size caps, and failures sorted into classes an operator can act on.
 //!
 //! # Architecture
-//! - [`Fetcher`]: the one client of a run, built from `[fetch]` (`FetchPolicy`).
+//! - [`Fetcher`]: the one client of a run, built from `[fetch]` (`FetchPolicy`). Follows
+//!   redirects itself, so loops are caught and permanent moves are known.
+//! - `hosts`: the [`HostPool`](hosts::HostPool): at most `concurrency` requests in flight, at most
+//!   `per_host` per host, `per_host_interval` between two starts to one host, and a host's
+//!   `Retry-After` honoured by every later request to it.
+//! - `redirect`: one request's chain of redirects: loops, too many, permanent moves.
+//! - `headers`: `Retry-After` and `Cache-Control: max-age`, read into durations.
 //! - [`Fetched`]: the outcome of a request that got an answer: `NotModified` or a `Body`.
-//! - [`FetchError`]: why a request got no usable answer, always naming the URL.
+//! - [`FetchError`]: why a request got no usable answer, always naming the URL, with its
+//!   [`ErrorClass`](crate::model::ErrorClass).
 //!
-//! Must not: parse or decode what it fetched (bytes go out as bytes), or know about the store.
+//! Must not: parse or decode what it fetched (bytes go out as bytes), know about the store, or
+//! decide when a source is due again (it reports `Retry-After` and `max-age`; `schedule` decides).
 
 mod client;
+mod error;
+mod headers;
+mod hosts;
+mod redirect;
 
-pub use client::Fetcher;
+pub use client::{Fetcher, MAX_CONNECT_TIMEOUT, MAX_REDIRECTS};
+pub use error::{FetchError, TimeoutPhase};
+pub use headers::{MAX_RETRY_AFTER, max_age, retry_after};
+
+use std::time::Duration;
 
 use bytes::Bytes;
 use url::Url;
@@ -21,9 +37,33 @@ use crate::model::Validators;
 #[derive(Debug, Clone)]
 pub enum Fetched {
     /// 304: the validators still hold; nothing to do for this URL.
-    NotModified { final_url: Url },
+    NotModified {
+        final_url: Url,
+        /// Where the requested URL moved for good (see [`Body::moved_to`]).
+        moved_to: Option<Url>,
+        /// `Cache-Control: max-age` of the 304.
+        max_age: Option<Duration>,
+    },
     /// A 2xx answer and its body (decompressed, at most `max_body` bytes).
     Body(Body),
+}
+
+impl Fetched {
+    /// Where the requested URL moved for good, if it did.
+    pub fn moved_to(&self) -> Option<&Url> {
+        match self {
+            Fetched::NotModified { moved_to, .. } => moved_to.as_ref(),
+            Fetched::Body(body) => body.moved_to.as_ref(),
+        }
+    }
+
+    /// How long the server says the answer stays fresh (`Cache-Control: max-age`).
+    pub fn max_age(&self) -> Option<Duration> {
+        match self {
+            Fetched::NotModified { max_age, .. } => *max_age,
+            Fetched::Body(body) => body.max_age,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -36,34 +76,13 @@ pub struct Body {
     pub status: u16,
     /// The validators to send next time.
     pub validators: Validators,
+    /// Where the requested URL moved for good: the end of the leading 301 / 308 redirects.
+    pub moved_to: Option<Url>,
+    /// `Cache-Control: max-age`: the server says the document stays fresh this long.
+    pub max_age: Option<Duration>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    #[error("cannot build the HTTP client: {0}")]
-    Client(String),
-    #[error("{url}: timed out")]
-    Timeout { url: Url },
-    #[error("{url}: cannot connect: {reason}")]
-    Connect { url: Url, reason: String },
-    #[error("{url}: too many redirects or a redirect loop")]
-    Redirects { url: Url },
-    #[error("{url}: HTTP {status}")]
-    Status { url: Url, status: u16 },
-    #[error("{url}: body larger than the {limit}-byte cap (max_body)")]
-    TooLarge { url: Url, limit: u64 },
-    #[error("{url}: reading the body failed: {reason}")]
-    Body { url: Url, reason: String },
-    #[error("{url}: {reason}")]
-    Request { url: Url, reason: String },
-}
-
-impl FetchError {
-    /// The HTTP status, when the server answered with one.
-    pub fn http_status(&self) -> Option<u16> {
-        match self {
-            FetchError::Status { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
+/// The name politeness is counted by: the URL's host, without the port.
+pub fn host_of(url: &Url) -> &str {
+    url.host_str().unwrap_or_default()
 }

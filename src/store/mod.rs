@@ -100,6 +100,28 @@ impl fmt::Debug for Store {
     }
 }
 
+/// How long `open` keeps trying while sled's file lock is still held.
+pub const OPEN_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// `sled::open`, retried briefly while the database's file lock is held: sled releases it only
+/// when its background flusher has exited, which can trail the drop of the last handle in this
+/// same process (one run's store closing as the next opens it). Another process holding the
+/// store is kept out by the run lock first; past the wait, the error is returned.
+fn open_db(path: &Path) -> Result<sled::Db, sled::Error> {
+    let deadline = std::time::Instant::now() + OPEN_LOCK_WAIT;
+    loop {
+        match sled::open(path) {
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock")
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 impl Store {
     /// Opens (or creates, with its parent directories) the store at `path`.
     ///
@@ -110,7 +132,7 @@ impl Store {
             path: path.to_path_buf(),
             source,
         };
-        let db = sled::open(path).map_err(open_error)?;
+        let db = open_db(path).map_err(open_error)?;
         let store = Store {
             path: path.to_path_buf(),
             items: db.open_tree(ITEMS_TREE)?,
@@ -250,6 +272,21 @@ impl Store {
     /// Bytes the database takes on disk.
     pub fn size_on_disk(&self) -> Result<u64, StoreError> {
         Ok(self.db.size_on_disk()?)
+    }
+
+    /// [`flush`](Store::flush) on a blocking thread: the task awaiting it yields, so a run's
+    /// other sources go on fetching while this one's stories reach the disk.
+    ///
+    /// Not sled's own `flush_async`, which can wait forever when several are awaited at once
+    /// (spacejam/sled#1241).
+    pub async fn flush_async(&self) -> Result<(), StoreError> {
+        let store = self.clone();
+        match tokio::task::spawn_blocking(move || store.flush()).await {
+            Ok(flushed) => flushed,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            // The runtime is shutting down: flush on this thread instead.
+            Err(_) => self.flush(),
+        }
     }
 }
 

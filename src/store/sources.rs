@@ -42,7 +42,7 @@ impl Store {
 mod tests {
     use super::super::tests::{SEED, at};
     use super::*;
-    use crate::model::Validators;
+    use crate::model::{ErrorClass, Validators};
 
     fn fresh() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -71,6 +71,10 @@ mod tests {
             next_due: Some(at(SEED + 900)),
             stories: 42,
             config_hash: Some("c".to_owned()),
+            last_error_class: Some(ErrorClass::Timeout),
+            moved_to: Some("https://example.org/new.xml".to_owned()),
+            gone_since: Some(at(SEED)),
+            postponed_until: Some(at(SEED + 120)),
         };
         store.set_source_state("scjjrb", &state).expect("set");
         store

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Fetching at scale, against local sites that answer after 20 ms (bench/fetch_server.rs):
+#   1. `fetch` of 1,000 feed sources on 50 hosts (127.0.0.2 ... 127.0.0.51), concurrency 32,
+#      per_host 1, no interval: wall time against the bound 1,000 x 20 ms / 32, peak memory;
+#   2. the same again, every source answering 304, as `fetch` and as `run` (which publishes);
+#   3. 5 hosts x 10 sources with per_host_interval = 250ms: how closely the interval is kept.
+# Prints each figure beside its target. Needs a release build (done here), /usr/bin/time, curl.
+#
+#   bench/fetch.sh [SOURCES] [CONCURRENCY] [DELAY_MS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sources=${1:-1000}
+concurrency=${2:-32}
+delay_ms=${3:-20}
+hosts=50
+interval_ms=250
+
+cargo build --release --quiet --bin beatwire --example fetch_bench_server
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+target/release/examples/fetch_bench_server --dir "$work" --hosts "$hosts" \
+    --sources "$sources" --delay-ms "$delay_ms" --concurrency "$concurrency" \
+    --interval-ms "$interval_ms" >"$work/server.out" &
+server_pid=$!
+for _ in $(seq 100); do
+    grep -q '^ready' "$work/server.out" 2>/dev/null && break
+    sleep 0.1
+done
+port=$(awk '/^ready/ {print $2}' "$work/server.out")
+[ -n "$port" ] || { echo "the bench server did not start" >&2; exit 1; }
+stats() { curl -s "http://127.0.0.2:$port/stats?interval_ms=${1:-0}&reset=1"; }
+stat() { awk -v k="$1" '$1 == k {print $2}' <<<"$2"; }
+
+# `beatwire COMMAND --force --json` on a config; sets wall (s), rss (MB) and the statuses.
+measure() {
+    /usr/bin/time -f '%e %M' -o "$work/time" \
+        target/release/beatwire --config "$work/$1" "$2" --force --json >"$work/out.json"
+    read -r wall rss_kb <"$work/time"
+    rss=$(awk -v k="$rss_kb" 'BEGIN {printf "%.1f", k / 1024}')
+    statuses=$(grep -o '"status":"[a-z_]*"' "$work/out.json" | sort | uniq -c | tr -s ' ' |
+        tr '\n' ',' | sed 's/,$//')
+}
+verdict() { awk -v ok="$1" 'BEGIN {print (ok ? "ok" : "MISSED")}'; }
+
+bound=$(awk -v n="$sources" -v d="$delay_ms" -v c="$concurrency" 'BEGIN {printf "%.3f", n * d / 1000 / c}')
+echo "beatwire fetch bench: $sources sources on $hosts hosts, concurrency $concurrency, per_host 1, server delay ${delay_ms} ms"
+echo "bound set by latency and concurrency: ${bound} s; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+
+measure throughput.toml fetch
+s=$(stats)
+echo "1. fetch, first time: every source a 200 with a body to decode, parse, normalise and store"
+echo "   wall ${wall} s = $(awk -v w="$wall" -v b="$bound" 'BEGIN {printf "%.2f", w / b}')x the bound (target <= 1.25x): $(verdict "$(awk -v w="$wall" -v b="$bound" 'BEGIN {print w <= 1.25 * b}')")"
+echo "   peak memory ${rss} MB (target < 150 MB): $(verdict "$(awk -v r="$rss" 'BEGIN {print r < 150}')")"
+echo "   requests $(stat requests "$s"), most in flight $(stat most_in_flight "$s") (<= $concurrency), most per host $(stat most_in_flight_per_host "$s") (<= 1)"
+echo "   sources: $statuses"
+echo
+
+measure throughput.toml fetch
+s=$(stats)
+echo "2. the same fetch again, every source answering 304"
+echo "   wall ${wall} s (target < 2 s): $(verdict "$(awk -v w="$wall" 'BEGIN {print w < 2}')"), peak memory ${rss} MB"
+echo "   requests $(stat requests "$s"), 304s $(stat not_modified "$s")"
+echo "   sources: $statuses"
+echo
+
+measure throughput.toml run
+s=$(stats)
+echo "   and as \`run\` (the same 304s, then publishing feed.xml): wall ${wall} s (target < 2 s): $(verdict "$(awk -v w="$wall" 'BEGIN {print w < 2}')")"
+echo
+
+measure interval.toml fetch
+s=$(stats "$interval_ms")
+echo "3. per_host_interval = ${interval_ms}ms, 5 hosts x 10 sources"
+echo "   shortest gap between two requests to one host: $(stat shortest_gap_ms "$s") ms (target >= $((interval_ms * 95 / 100)) ms)"
+echo "   worst host's span off the ideal 9 x ${interval_ms} ms by $(stat span_error_pct "$s") % (target <= 5 %): $(verdict "$(awk -v e="$(stat span_error_pct "$s")" 'BEGIN {print e <= 5}')")"
+echo "   wall ${wall} s, sources: $statuses"
