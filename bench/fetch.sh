@@ -40,9 +40,10 @@ stat() { awk -v k="$1" '$1 == k {print $2}' <<<"$2"; }
 
 # `beatwire COMMAND --force --json` on a config; sets wall (s), rss (MB) and the statuses.
 measure() {
-    /usr/bin/time -f '%e %M' -o "$work/time" \
+    /usr/bin/time -f '%e %M %U %S' -o "$work/time" \
         target/release/beatwire --config "$work/$1" "$2" --force --json >"$work/out.json"
-    read -r wall rss_kb <"$work/time"
+    read -r wall rss_kb user sys <"$work/time"
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
     rss=$(awk -v k="$rss_kb" 'BEGIN {printf "%.1f", k / 1024}')
     statuses=$(grep -o '"status":"[a-z_]*"' "$work/out.json" | sort | uniq -c | tr -s ' ' |
         tr '\n' ',' | sed 's/,$//')
@@ -58,6 +59,7 @@ measure throughput.toml fetch
 s=$(stats)
 echo "1. fetch, first time: every source a 200 with a body to decode, parse, normalise and store"
 echo "   wall ${wall} s = $(awk -v w="$wall" -v b="$bound" 'BEGIN {printf "%.2f", w / b}')x the bound (target <= 1.25x): $(verdict "$(awk -v w="$wall" -v b="$bound" 'BEGIN {print w <= 1.25 * b}')")"
+echo "   the sites saw the first request to the last answer in $(stat span_s "$s") s = $(awk -v w="$(stat span_s "$s")" -v b="$bound" 'BEGIN {printf "%.2f", w / b}')x the bound; beatwire used ${cpu} s of CPU"
 echo "   peak memory ${rss} MB (target < 150 MB): $(verdict "$(awk -v r="$rss" 'BEGIN {print r < 150}')")"
 echo "   requests $(stat requests "$s"), most in flight $(stat most_in_flight "$s") (<= $concurrency), most per host $(stat most_in_flight_per_host "$s") (<= 1)"
 echo "   sources: $statuses"
@@ -66,7 +68,8 @@ echo
 measure throughput.toml fetch
 s=$(stats)
 echo "2. the same fetch again, every source answering 304"
-echo "   wall ${wall} s (target < 2 s): $(verdict "$(awk -v w="$wall" 'BEGIN {print w < 2}')"), peak memory ${rss} MB"
+echo "   wall ${wall} s (target < 2 s): $(verdict "$(awk -v w="$wall" 'BEGIN {print w < 2}')"), peak memory ${rss} MB, CPU ${cpu} s"
+echo "   the sites saw the first request to the last answer in $(stat span_s "$s") s"
 echo "   requests $(stat requests "$s"), 304s $(stat not_modified "$s")"
 echo "   sources: $statuses"
 echo

@@ -42,6 +42,9 @@ struct Log {
     per_host: HashMap<IpAddr, (usize, usize)>,
     not_modified: usize,
     full: usize,
+    /// The first request's arrival and the last answer's end: the fetching as the sites saw it.
+    first: Option<Instant>,
+    last: Option<Instant>,
 }
 
 #[derive(Debug, Clone)]
@@ -161,6 +164,7 @@ async fn feed(State((site, _)): State<(Site, Instant)>, request: Request) -> Res
     let path = request.uri().path().to_owned();
     {
         let mut log = site.log.lock().expect("log");
+        log.first.get_or_insert_with(Instant::now);
         log.arrivals
             .entry(site.ip)
             .or_default()
@@ -174,6 +178,7 @@ async fn feed(State((site, _)): State<(Site, Instant)>, request: Request) -> Res
     tokio::time::sleep(site.delay).await;
     let response = answer(&site, &path, request.headers());
     let mut log = site.log.lock().expect("log");
+    log.last = Some(Instant::now());
     log.in_flight -= 1;
     if let Some(host) = log.per_host.get_mut(&site.ip) {
         host.0 -= 1;
@@ -232,12 +237,18 @@ async fn stats(
 ) -> String {
     let mut log = site.log.lock().expect("log");
     let interval = Duration::from_millis(query.get("interval_ms").copied().unwrap_or(0));
+    let span = match (log.first, log.last) {
+        (Some(first), Some(last)) => last - first,
+        _ => Duration::ZERO,
+    };
     let mut out = format!(
-        "requests {}\nnot_modified {}\nmost_in_flight {}\nmost_in_flight_per_host {}\n",
+        "requests {}\nnot_modified {}\nmost_in_flight {}\nmost_in_flight_per_host {}\n\
+         span_s {:.3}\n",
         log.full + log.not_modified,
         log.not_modified,
         log.most_in_flight,
         log.per_host.values().map(|h| h.1).max().unwrap_or(0),
+        span.as_secs_f64(),
     );
     if !interval.is_zero() {
         let (mut shortest, mut worst_span) = (Duration::MAX, 0.0f64);

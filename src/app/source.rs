@@ -94,8 +94,6 @@ pub async fn process(rule: &SourceRule, run: &RunContext<'_>) -> SourceReport {
         tracing::debug!(source = %rule.id, "not due");
         let mut report = SourceReport::new(&rule.id, url, SourceStatus::Skipped);
         report.moved_to = state.moved_to.clone();
-        // Whatever the outcome: the schedule now belongs to this configuration.
-        state.config_hash = Some(rule.fingerprint.clone());
         if let Some(since) = state.gone_since {
             report.error = Some(format!(
                 "gone since {} (HTTP 410): edit or remove it in the config",
