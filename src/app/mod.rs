@@ -4,6 +4,7 @@
 //!
 //! # Architecture
 //! - [`run`]: lock → open store → each due source through [`source::process`] → publish.
+//! - [`page`]: list pages and story pages (page sources, `full_text` feeds).
 //! - [`publish`]: store → output files, on its own (`beatwire publish`).
 //! - [`lock::RunLock`]: one run per store at a time.
 //! - [`report::RunReport`]: what `run --json` prints.
@@ -12,6 +13,7 @@
 
 pub mod inspect;
 pub mod lock;
+pub mod page;
 pub mod report;
 pub mod source;
 

@@ -1,5 +1,6 @@
-//! One source, one pass: fetch → decode → parse → normalise → filter → classify → store, and
-//! the source's state (validators, schedule, failures) updated whatever happened.
+//! One source, one pass: fetch → decode → parse (a feed) or list (a page) → normalise → for
+//! stories read from their own page, fetch and extract the new ones → filter → classify →
+//! store, and the source's state (validators, schedule, failures) updated whatever happened.
 //!
 //! Must not: publish, or let one source's failure escape into another's; every error ends as
 //! this source's `SourceReport`.
@@ -7,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use super::page;
 use super::report::{SourceReport, SourceStatus};
 use crate::config::SourceRule;
 use crate::decode::decode;
@@ -40,8 +42,10 @@ enum SourceError {
     Parse { url: String, source: ParseError },
     #[error("store: {0}")]
     Store(#[from] StoreError),
-    #[error("kind = \"page\" sources are not read by this version")]
-    PageUnsupported,
+    #[error(transparent)]
+    Page(page::StoryError),
+    #[error("none of the {count} new stories could be read; first: {first}")]
+    Stories { count: usize, first: String },
 }
 
 /// How a source pass ended when it did not fail.
@@ -111,9 +115,6 @@ async fn pass(
     run: &RunContext<'_>,
     state: &mut SourceState,
 ) -> Result<Outcome, SourceError> {
-    if rule.kind == SourceKind::Page {
-        return Err(SourceError::PageUnsupported);
-    }
     let mut report = SourceReport::new(&rule.id, rule.url.as_str(), SourceStatus::Ok);
     let body = match run.fetcher.get(&rule.url, &state.validators).await? {
         Fetched::NotModified { .. } => {
@@ -139,13 +140,24 @@ async fn pass(
 
     let tz = rule.timezone_or(run.timezone);
     let decoded = decode(&body.bytes, body.content_type.as_deref(), rule.encoding);
-    let feed = parse_feed(&decoded.text, Some(&body.final_url), tz, run.now).map_err(|source| {
-        SourceError::Parse {
-            url: body.final_url.to_string(),
-            source,
+    let (raws, ttl) = match (&rule.kind, &rule.list) {
+        (SourceKind::Page, Some(list)) => {
+            let raws = page::list_stories(decoded.text, &body.final_url, list, tz, run.now)
+                .await
+                .map_err(SourceError::Page)?;
+            (raws, None)
         }
-    })?;
-    tracing::debug!(source = %rule.id, items = feed.items.len(), encoding = decoded.encoding.name(), "parsed");
+        _ => {
+            let feed = parse_feed(&decoded.text, Some(&body.final_url), tz, run.now).map_err(
+                |source| SourceError::Parse {
+                    url: body.final_url.to_string(),
+                    source,
+                },
+            )?;
+            (feed.items, feed.ttl)
+        }
+    };
+    tracing::debug!(source = %rule.id, items = raws.len(), encoding = decoded.encoding.name(), "read");
 
     let outlet = Outlet {
         name: rule.name.clone(),
@@ -157,10 +169,10 @@ async fn pass(
         base: &body.final_url,
         now: run.now,
     };
-    let mut stories = Vec::with_capacity(feed.items.len());
-    for raw in &feed.items {
+    let mut stories = Vec::with_capacity(raws.len());
+    for raw in &raws {
         match normalise_item(raw, &ctx) {
-            Ok(normalised) => stories.push((raw.guid.as_deref(), normalised)),
+            Ok(normalised) => stories.push((raw, normalised)),
             Err(reason) => {
                 tracing::info!(source = %rule.id, title = ?raw.title, %reason, "story skipped")
             }
@@ -173,15 +185,39 @@ async fn pass(
     let identities: Vec<Identity<'_>> = stories
         .iter()
         .zip(&canonical)
-        .map(|((guid, _), link)| Identity {
-            guid: *guid,
+        .map(|((raw, _), link)| Identity {
+            guid: raw.guid.as_deref(),
             canonical_link: Some(link),
         })
         .collect();
     let keys = dedup::keys_for_document(&rule.id, &identities);
 
-    for ((_, normalised), keys) in stories.into_iter().zip(keys) {
+    let mut unread = Vec::new();
+    for ((raw, normalised), keys) in stories.into_iter().zip(keys) {
         let mut item = normalised.item;
+        if page::reads_pages(rule) {
+            // Known stories are not fetched again; new ones are read from their own page.
+            if is_known(run.store, &keys)? {
+                continue;
+            }
+            match page::read_story(raw, &normalised.url, rule, run).await {
+                Ok(read) => match normalise_item(&read, &ctx) {
+                    Ok(n) => item = n.item,
+                    Err(reason) => {
+                        unread.push(format!("{}: {reason}", normalised.url));
+                        continue;
+                    }
+                },
+                Err(error) => {
+                    tracing::warn!(source = %rule.id, item = %normalised.url, %error, "story page not read");
+                    unread.push(error.to_string());
+                    // A feed story keeps the feed's own text; a listed story has none.
+                    if rule.kind == SourceKind::Page {
+                        continue;
+                    }
+                }
+            }
+        }
         let text = html_to_text(&item.content_html);
         if rule.filter
             && let Verdict::Drop(reason) = run.filter.verdict(&item.title, &text)
@@ -194,13 +230,36 @@ async fn pass(
         store_story(run.store, item, keys, &mut report, run.now)?;
     }
     run.store.flush()?;
-    state.body_hash = Some(body_hash);
+    if let Some(first) = unread.first() {
+        let read = report.new + report.updated + report.filtered + report.duplicates;
+        if read == 0 && rule.kind == SourceKind::Page {
+            return Err(SourceError::Stories {
+                count: unread.len(),
+                first: first.clone(),
+            });
+        }
+        report.error = Some(format!(
+            "{} story page(s) not read, first: {first}",
+            unread.len()
+        ));
+    } else {
+        // With stories left unread, the same list page must be read again next time.
+        state.body_hash = Some(body_hash);
+    }
     Ok(Outcome {
         report,
-        feed_ttl: feed
-            .ttl
-            .map(|minutes| std::time::Duration::from_secs(u64::from(minutes) * 60)),
+        feed_ttl: ttl.map(|minutes| std::time::Duration::from_secs(u64::from(minutes) * 60)),
     })
+}
+
+/// Whether the store knows a story under any of its keys.
+fn is_known(store: &Store, keys: &[ItemKey]) -> Result<bool, StoreError> {
+    for key in keys {
+        if store.find(key)?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Stores one story according to its identity: new, updated in place, or left alone.

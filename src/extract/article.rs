@@ -151,6 +151,8 @@ pub fn read_article(html: &str, page: &PageContext<'_>) -> Result<Article, Extra
         )
     } else if let Some(body) = generic::find_body(&dom) {
         (body, Rule::Generic("text and link density"))
+    } else if says_not_found(&dom, &meta) {
+        return Err(no_body(NOT_FOUND_REASON.to_owned()));
     } else {
         return Err(no_body("the page has no paragraph of text".to_owned()));
     };
@@ -276,17 +278,22 @@ fn check_body(dom: &Dom<'_>, body: &Body, meta: &Meta) -> Result<(), String> {
     if longest < MIN_BODY_WEIGHT && link_lines * 3 >= lines.len() {
         return Err("a list of links, no paragraph of prose".to_owned());
     }
-    let says_missing = meta
-        .page_title
+    if weight < 1000 && says_not_found(dom, meta) {
+        return Err(NOT_FOUND_REASON.to_owned());
+    }
+    Ok(())
+}
+
+const NOT_FOUND_REASON: &str = "the page says it was not found";
+
+/// Whether the page's `<title>` or first `<h1>` says it is an error page (`404`, `页面不存在`).
+fn says_not_found(dom: &Dom<'_>, meta: &Meta) -> bool {
+    meta.page_title
         .as_deref()
         .is_some_and(|t| NOT_FOUND.is_match(t))
         || dom
             .first_named("h1")
-            .is_some_and(|h| NOT_FOUND.is_match(&dom.text_of(h)));
-    if says_missing && weight < 1000 {
-        return Err("the page says it was not found".to_owned());
-    }
-    Ok(())
+            .is_some_and(|h| NOT_FOUND.is_match(&dom.text_of(h)))
 }
 
 /// The lines under the title down to the first paragraph of prose (returned apart).
