@@ -18,7 +18,7 @@ use crate::decode::decode;
 use crate::extract::{PageContext, Rules, read_article};
 use crate::fetch::{Fetched, Fetcher};
 use crate::model::Validators;
-use crate::normalise::{html_to_text, sanitize};
+use crate::normalise::sanitize;
 use crate::parse::{FeedFormat, parse_feed};
 
 /// One document's result, as printed by `parse --json`.
@@ -170,7 +170,7 @@ pub fn extract_page(
                 author: article.authors,
                 outlet: article.outlet,
                 section: article.section,
-                body_text: html_to_text(&body_html),
+                body_text: article.body_text,
                 body_html,
                 lead_image: article.lead_image,
                 rules: article.rules,

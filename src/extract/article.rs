@@ -24,7 +24,7 @@ use super::people::{authors_in, editors_in, is_name, people_in, trailing_in};
 use super::title::{self, Title};
 use super::{ExtractError, MAX_PAGE_BYTES, Rule, clean, generic, guard, select, trs};
 use crate::config::ArticleRule;
-use crate::normalise::{html_to_text, parse_date};
+use crate::normalise::parse_date;
 
 /// A body with less text than this (see `Counts::weight`) is no article.
 pub const MIN_BODY_WEIGHT: u32 = 60;
@@ -225,7 +225,12 @@ pub fn read_article(html: &str, page: &PageContext<'_>) -> Result<Article, Extra
     check_body(&dom, &body, &meta).map_err(no_body)?;
     let lead_image = meta::lead_image(&dom, &meta, &body, page.url);
     let body_html = body.html(&dom);
-    let body_text = html_to_text(&body_html);
+    let body_text = body
+        .line_texts(&dom)
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     let (title, title_rule) = split(title.map(|t| (t.text, t.rule)));
     let (published, published_rule) = split(published);
     let (authors, author_rule) = split(authors);

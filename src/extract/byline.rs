@@ -54,7 +54,7 @@ static OUTLET_END: LazyLock<Regex> = LazyLock::new(|| {
 /// Labels of metadata lines.
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"来源\s*[:：]|作者\s*[:：]|编辑\s*[:：]|责编|发布|时间\s*[:：]|日期\s*[:：]|点击|浏览|阅读(?:数|量|次数)|字号|访问量|【\s*(?:大|打印)|分享到|^\s*(?:By|BY|by)\s",
+        r"来源\s*[:：]|作者\s*[:：]|编辑\s*[:：]|责编|发布|时间\s*[:：]|日期\s*[:：]|点击|浏览|阅读(?:数|量|次数)|字号|访问量|【\s*(?:大|打印)|分享到|(?i:^\s*(?:by|posted\s+by|written\s+by|updated|published|posted|last\s+updated)\b)|(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})|(?i:\d{1,2}:\d{2}\s*[ap]\.?m\b)",
     )
     .expect("valid regex")
 });

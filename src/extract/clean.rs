@@ -10,6 +10,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::body::Body;
@@ -31,14 +32,102 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
             扫一扫.{0,30}|.{0,20}二维码.{0,20}|
             (?:上一篇|下一篇|上一条|下一条)\s*[:：]?.{0,60}|
             (?:相关(?:新闻|阅读|文章|链接|报道|推荐)|延伸阅读|推荐阅读|热点推荐|更多(?:新闻|精彩|内容|阅读)).{0,40}|
-            .{0,60}(?:版权所有|copyright|©|ICP备|公网安备|未经授权|不得转载|禁止转载).{0,80}
+            .{0,60}(?:版权所有|copyright|©|ICP备|公网安备|未经授权|不得转载|禁止转载).{0,80}|
+            related(?:\s+(?:articles?|stories|posts?|content|news|coverage|links|reading))?\s*:?|
+            (?:see|read)\s+(?:more|also|next)\b.{0,80}|don'?t\s+miss.{0,20}|
+            you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy).{0,40}|more\s+(?:from|on|stories|news)\b.{0,40}|
+            tags?\s*:.{0,100}|filed\s+under\s*:?.{0,100}|
+            (?:share|follow)\s+(?:this|us|on)\b.{0,40}|share|print|e-?mail|comments?|
+            facebook|twitter|google\+|linkedin|pinterest|whatsapp|reddit|
+            advertisement|sponsored(?:\s+content)?|caption|close|
+            (?:photo|image|picture)s?\s*(?:credit)?\s*:.{0,80}|credit\s*:.{0,80}|
+            (?:subscribe|sign\s+up)\b.{0,80}|(?:previous|next)\s+(?:post|article|story)\b.{0,100}
         )$",
     )
     .expect("valid regex")
 });
 
+/// Words one of which every furniture line holds: lines without any skip the full pattern.
+static FURNITURE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "返回",
+            "回到",
+            "top",
+            "↑",
+            "▲",
+            "打印",
+            "关闭",
+            "收藏",
+            "纠错",
+            "举报",
+            "推荐",
+            "评论",
+            "分享",
+            "字号",
+            "字体",
+            "编辑",
+            "责编",
+            "热线",
+            "邮箱",
+            "电话",
+            "扫一扫",
+            "二维码",
+            "上一",
+            "下一",
+            "相关",
+            "延伸",
+            "阅读",
+            "更多",
+            "版权",
+            "copyright",
+            "©",
+            "icp",
+            "公网安备",
+            "授权",
+            "转载",
+            "related",
+            "see",
+            "read",
+            "miss",
+            "like",
+            "enjoy",
+            "more",
+            "tag",
+            "filed",
+            "share",
+            "follow",
+            "print",
+            "mail",
+            "comment",
+            "facebook",
+            "twitter",
+            "google",
+            "linkedin",
+            "pinterest",
+            "whatsapp",
+            "reddit",
+            "advertisement",
+            "sponsored",
+            "caption",
+            "close",
+            "photo",
+            "image",
+            "picture",
+            "credit",
+            "subscribe",
+            "sign up",
+            "previous",
+            "next",
+        ])
+        .expect("valid patterns")
+});
+
 /// Lines longer than this are never furniture.
 const MAX_FURNITURE_CHARS: usize = 140;
+/// Lines at least this long are kept only the first time they appear in a body.
+const REPEATED_LINE_CHARS: u32 = 40;
 /// How many lines at each edge of the body are looked at.
 const EDGE_LINES: usize = 12;
 /// A global cap on ancestor updates while cleaning, so that pathological nesting stays linear.
@@ -46,7 +135,9 @@ const MAX_UPDATE_STEPS: usize = 2_000_000;
 
 /// Whether a whole line is page furniture.
 pub fn is_furniture(text: &str) -> bool {
-    text.chars().count() <= MAX_FURNITURE_CHARS && FURNITURE.is_match(text)
+    text.chars().count() <= MAX_FURNITURE_CHARS
+        && FURNITURE_WORDS.is_match(text)
+        && FURNITURE.is_match(text)
 }
 
 /// Takes out of a generic body the containers that are not prose (Readability's conditional
@@ -84,7 +175,8 @@ fn should_remove(dom: &Dom<'_>, i: u32, counts: &Counts, weigh_classes: bool) ->
         0.0
     };
     match slot.name {
-        "footer" | "aside" | "nav" => return true,
+        // Captions describe the pictures the body keeps; they are not the story's text.
+        "footer" | "aside" | "nav" | "figcaption" => return true,
         "h1" | "h2" => return weight < 0.0,
         "form" | "fieldset" | "table" | "ul" | "ol" | "dl" | "div" | "section" => {}
         _ => return false,
@@ -139,9 +231,13 @@ pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>) {
     let title_key = title.map(key).unwrap_or_default();
     let lines = body.lines(dom);
     let mut kept = Vec::with_capacity(lines.len());
+    let mut seen = std::collections::HashSet::new();
     for &index in &lines {
         let line = &dom.lines[index];
-        if is_furniture(&line.text) {
+        // A long line said again (a slideshow's captions, a pull quote) is said once; short
+        // ones repeat for a reason (the same question put to each interviewee).
+        let repeated = line.chars >= REPEATED_LINE_CHARS && !seen.insert(line.text.as_str());
+        if repeated || is_furniture(&line.text) {
             remove_line(dom, body, line);
         } else {
             kept.push(index);

@@ -4,7 +4,7 @@
 //!
 //! # How
 //! 1. Every run of text is a paragraph (a `<p>`, or one `<br>`-separated run of a `<div>` /
-//!    `<td>`); one of at least [`MIN_PARAGRAPH_WEIGHT`] scores `1 + commas + length/100` (at
+//!    `<td>`; list items are not); one of at least [`MIN_PARAGRAPH_WEIGHT`] scores `1 + commas + length/100` (at
 //!    most 3 for length) for the container it sits in, half for the next one up, and less for
 //!    three more levels. Lines that are mostly link text (menus) score nothing.
 //! 2. A container's score starts from its tag and its class / id (`content`, `article`, `zw`
@@ -31,7 +31,7 @@ use super::dom::{Dom, NONE};
 /// A paragraph shorter than this (see `Counts::weight`) scores nothing.
 pub const MIN_PARAGRAPH_WEIGHT: u32 = 25;
 /// A pass that finds at least this much text is taken without trying the next.
-pub const ENOUGH_WEIGHT: u32 = 500;
+pub const ENOUGH_WEIGHT: u32 = 250;
 /// Ancestors of a paragraph that share its score.
 const SCORED_LEVELS: usize = 5;
 
@@ -205,19 +205,13 @@ fn paragraphs(dom: &Dom<'_>, unlikely: &[bool]) -> Vec<(u32, f32)> {
             continue;
         }
         let slot = dom.slot(block);
+        // List items are menus and link lists far more often than prose.
+        if matches!(slot.name, "li" | "dt" | "dd" | "ul" | "ol" | "dl") {
+            continue;
+        }
         let whole = matches!(
             slot.name,
-            "p" | "pre"
-                | "h1"
-                | "h2"
-                | "h3"
-                | "h4"
-                | "h5"
-                | "h6"
-                | "li"
-                | "dt"
-                | "dd"
-                | "blockquote"
+            "p" | "pre" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote"
         ) || (lines.len() == 1 && !has_block_child[block as usize]);
         if whole {
             let weight: u32 = lines.iter().map(|l| l.weight()).sum();

@@ -242,12 +242,13 @@ fn deep_nesting_is_cut_and_ends_in_bounded_time() {
 
 #[test]
 fn a_ten_megabyte_page_is_read_and_a_larger_one_refused() {
-    let paragraph = "<p>川渝两省市共同签署了《深化川渝合作深入推动长江经济带发展行动计划》，从生态环境联防联控联治、基础设施互联互通、开放通道和平台建设、产业协作共兴等方面展开合作。</p>\n";
     let mut html = String::from(
         "<html><head><title>大页面_四川经济日报</title></head><body><div class=content>",
     );
+    let mut n = 0;
     while html.len() < 10 * 1024 * 1024 {
-        html.push_str(paragraph);
+        n += 1;
+        html.push_str(&format!("<p>第{n}段：川渝两省市共同签署了《深化川渝合作深入推动长江经济带发展行动计划》，从生态环境联防联控联治、基础设施互联互通、开放通道和平台建设、产业协作共兴等方面展开合作。</p>\n"));
     }
     html.push_str("</div></body></html>");
     let article = read(&html, SEED_URL, None).unwrap();

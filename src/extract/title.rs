@@ -50,12 +50,14 @@ pub fn find_title(dom: &Dom<'_>, meta: &Meta, body_start: u32) -> Option<Title> 
     let body_line = dom.line_at(body_start);
     let mut best: Option<(usize, i64)> = None;
     for (index, line) in dom.lines.iter().enumerate() {
-        let chars = line.text.chars().count();
-        if !(2..=MAX_TITLE_CHARS).contains(&chars) || !is_heading(dom, line.block) {
+        if line.text.len() > MAX_TITLE_CHARS * 4 {
             continue;
         }
         let line_key = key(&line.text);
-        if line_key.chars().count() < 4 || !page_key.contains(&line_key) {
+        if line_key.chars().count() < 4
+            || !page_key.contains(&line_key)
+            || !is_heading(dom, line.block)
+        {
             continue;
         }
         // Longer matches win; then the one nearest before the body.

@@ -4,21 +4,21 @@
 //!
 //! This module must not guess: it reads only what the CMS marks.
 
-use std::sync::LazyLock;
-
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use scraper::Selector;
 
 use super::body::Body;
 use super::dom::Dom;
 use super::meta::Meta;
 use crate::normalise::{find_date, parse_date};
 
-static BODY: LazyLock<Selector> = LazyLock::new(|| {
-    Selector::parse(".TRS_Editor, .trs_editor_view, .TRS_UEDITOR, .trs_paper_default")
-        .expect("valid selector")
-});
+/// The classes of the element that holds a TRS story's body.
+const BODY_CLASSES: &[&str] = &[
+    "TRS_Editor",
+    "trs_editor_view",
+    "TRS_UEDITOR",
+    "trs_paper_default",
+];
 
 pub fn title(meta: &Meta) -> Option<String> {
     meta.tag(&["articletitle"]).map(|(_, v)| v.to_owned())
@@ -37,10 +37,16 @@ pub fn section(meta: &Meta) -> Option<String> {
     meta.tag(&["columnname"]).map(|(_, v)| v.to_owned())
 }
 
-/// The outermost TRS body element that holds text, and its class.
+/// The outermost TRS body element that holds text.
 pub fn body(dom: &Dom<'_>) -> Option<Body> {
-    let root = dom
-        .select(0, &BODY)
-        .find(|&i| dom.slot(i).counts.chars > 0)?;
+    let root = (0..dom.slots.len() as u32).find(|&i| {
+        let slot = dom.slot(i);
+        !slot.hidden
+            && slot.counts.chars > 0
+            && slot.attr("class").is_some_and(|c| {
+                c.split_whitespace()
+                    .any(|name| BODY_CLASSES.contains(&name))
+            })
+    })?;
     Some(Body::new(dom, vec![root]))
 }
