@@ -379,7 +379,15 @@ fn with_siblings(dom: &Dom<'_>, top: u32, scores: &[Option<f32>], pass: Pass) ->
             if scores[sibling as usize].is_some_and(|s| s + bonus >= threshold) {
                 return true;
             }
-            if !matches!(slot.name, "p" | "div" | "section") {
+            // Plain prose beside the article joins it: a `<p>`, or a `<div>` used as one (no
+            // block inside). A container of other stories (teasers, most-read) does not.
+            let paragraph = slot.name == "p"
+                || slot.name == "div"
+                    && !(sibling + 1..slot.end).any(|i| {
+                        let inner = dom.slot(i);
+                        inner.block && !inner.hidden
+                    });
+            if !paragraph {
                 return false;
             }
             let counts = slot.counts;

@@ -16,7 +16,7 @@ use super::dom::is_cjk;
 /// A label after which reporters or authors are named.
 static AUTHOR_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:(?:本报|本刊|本台|本网|总台|央视|新华社|中新社|融媒体|特约|实习|见习|首席|全媒体|驻[^\s记]{1,4})?记者|作者\s*[:：]|撰文\s*[:：]?|采写\s*[:：]?|文\s*/\s*图|图\s*/\s*文|文\s*[/／|｜丨]|文\s*[:：]|(?:^|[\s(（])文\s+)",
+        r"(?:(?:本报|本刊|本台|本网|总台|央视|新华社|中新社|融媒体|特约|实习|见习|首席|全媒体|驻[^\s记]{1,4})?记者|(?:本报)?实习生|作者\s*[:：]|撰文\s*[:：]?|采写\s*[:：]?|文\s*/\s*图|图\s*/\s*文|文\s*[/／|｜丨]|文\s*[:：]|(?:^|[\s(（])文\s+)",
     )
     .expect("valid regex")
 });
@@ -27,7 +27,7 @@ static BY: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Editors: named only when no one else is.
 static EDITOR_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:责任编辑|责编|值班编辑|编辑)\s*[:：]?").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?:责任编辑|责编|值班编辑|编辑)\s*[:：]").expect("valid regex"));
 /// Names in brackets closing a story: `（张巨峰）`, `(常书香 马丹阳 )`.
 static TRAILING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[（(]\s*((?:\p{Han}{2,4}[\s、，,]*){1,4})\s*[）)]\s*$").expect("valid regex")
@@ -99,12 +99,55 @@ const NOT_NAMES: &[&str] = &[
     "通讯员",
     "摄影",
     "作者",
+    "分析",
+    "证实",
+    "介绍",
+    "透露",
+    "坦言",
+    "指出",
+    "提问",
+    "称",
+    "说",
+    "告诉",
+    "时间",
+    "日期",
+    "来源",
+    "发布",
+    "点击",
+    "浏览",
+    "责任",
+    "更新",
+    "出处",
+    "阅读",
+    "未知",
+    "佚名",
+    "匿名",
+    "不详",
+    "网友",
+    "本站",
+    "博客",
+    "致电",
+    "电话",
+    "拨打",
+    "前往",
+    "得知",
+    "暗访",
+    "随机",
+];
+/// Endings of speech in prose (`记者分析称`), not of names.
+const SPEECH_ENDINGS: &[&str] = &["称", "说", "表示", "指出", "认为", "获悉", "了解"];
+/// Characters that, right before `记者`, make it prose (`向记者证实`, `告诉记者`, `小记者`)
+/// rather than a byline (`本报记者`, `交汇点记者`).
+const BEFORE_PROSE: &[char] = &[
+    '向', '对', '给', '让', '据', '被', '和', '与', '跟', '诉', '受', '小', '女', '男', '名', '位',
+    '个', '多', '着', '带', '领', '令', '是', '的', '该', '这', '那', '为', '请', '陪', '替', '及',
+    '同', '帮', '使', '叫', '引', '有', '无', '当', '做', '任', '派',
 ];
 /// Endings of organisations, not people.
 const ORG_ENDINGS: &[&str] = &[
     "局", "部", "委", "办", "厅", "院", "会", "社", "网", "报", "中心", "公司", "站", "台", "处",
     "所", "馆", "队", "组", "室", "府", "县", "市", "区", "省", "科", "协", "校", "团", "供稿",
-    "频道",
+    "频道", "营",
 ];
 /// Endings cut off a name run: `陈家明报道`, `刘通摄`.
 const TRAILERS: &[&str] = &["报道", "采写", "整理", "编译", "摄影", "供稿", "发自", "等"];
@@ -120,6 +163,10 @@ pub fn authors_in(text: &str) -> Vec<String> {
         return names;
     }
     for label in AUTHOR_LABEL.find_iter(text) {
+        let before = text[..label.start()].chars().next_back();
+        if before.is_some_and(|c| BEFORE_PROSE.contains(&c)) {
+            continue;
+        }
         for name in names_at(&text[label.end()..]) {
             push(&mut names, &name);
         }
@@ -221,10 +268,15 @@ fn names_at(rest: &str) -> Vec<String> {
                 break;
             }
         }
+        // `记者 姚峰 上海报道`: after a name, `…报道` is where it was reported from.
+        if !names.is_empty() && run.len() < chars[start..i].iter().map(|c| c.len_utf8()).sum() {
+            break;
+        }
         if run.ends_with('摄') {
             break;
         }
-        if !is_person(&run) {
+        // A word followed by a colon is the next label, not a name.
+        if !is_person(&run) || matches!(chars.get(i), Some(':' | '：')) {
             break;
         }
         names.push(run);
@@ -258,6 +310,10 @@ fn is_person(run: &str) -> bool {
         && run.chars().all(is_cjk)
         && !NOT_NAMES.iter().any(|w| run.starts_with(w))
         && !ORG_ENDINGS.iter().any(|w| run.ends_with(w))
+        && !SPEECH_ENDINGS.iter().any(|w| run.ends_with(w))
+        && !["记者", "编辑", "通讯员", "实习"]
+            .iter()
+            .any(|w| run.contains(w))
         && !run.contains(['的', '了', '是', '在', '着'])
 }
 
@@ -287,6 +343,14 @@ mod tests {
             ("记者 王小明报道", &["王小明"]),
             ("（总台记者 张倩）", &["张倩"]),
             ("By Jane Doe and John Roe", &["Jane Doe", "John Roe"]),
+            (
+                "本报实习生 刘国栋 周炜 本报记者 王燕平 方云凤",
+                &["刘国栋", "周炜", "王燕平", "方云凤"],
+            ),
+            ("顶端新闻·河南商报记者马俊峰/文", &["马俊峰"]),
+            ("作者：芊草凡凡 时间：2005-08-22 19:13:18", &["芊草凡凡"]),
+            ("本报记者 姚峰 上海报道", &["姚峰"]),
+            ("整合 新华日报·交汇点记者 徐睿翔", &["徐睿翔"]),
         ];
         for (text, expected) in cases {
             assert_eq!(authors_in(text), *expected, "{text}");
@@ -301,6 +365,12 @@ mod tests {
             "记者近日从会上获悉",
             "记者在现场看到",
             "文章指出，要加快建设",
+            "一女性工作人员昨也向记者证实，到目前为止",
+            "有资深业内人士向《红周刊》记者分析称，近年来",
+            "第A04版：小记者训练营",
+            "上海市工商局办公室一位工作人员告诉记者，",
+            "记者致电上海市工商局",
+            "作者：未知 责任编辑：王五",
         ] {
             assert_eq!(authors_in(text), Vec::<String>::new(), "{text}");
         }
@@ -320,6 +390,7 @@ mod tests {
         assert!(trailing_in("图为启动仪式现场。（刘通摄）").is_empty());
         assert_eq!(editors_in("责任编辑：杨倩_NF4425"), vec!["杨倩"]);
         assert_eq!(editors_in("(责编：萧潇、张妍)"), vec!["萧潇", "张妍"]);
+        assert!(editors_in("编辑 回复 近年来").is_empty());
         assert_eq!(people_in("陈家明 王晓宇"), vec!["陈家明", "王晓宇"]);
         assert_eq!(people_in("记者：陈家明"), vec!["陈家明"]);
         assert_eq!(
