@@ -23,7 +23,7 @@ use super::title::key;
 static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
-            (?:返回|回到)(?:顶部|页首|首页|列表|上页)|top|↑\s*top|▲|
+            (?:返回|回到)(?:顶部|页首|首页|列表|上页)|top|↑\s*top|▲|\+?\s*关注|订阅|
             [【\[]?\s*(?:打印(?:本页|此文|本文)?|关闭(?:窗口|本页)?|收藏(?:本文|本页)?|纠错|举报|推荐给朋友|发表评论|我要评论)\s*[】\]]?(?:\s*[【\[]?\s*(?:打印(?:本页|此文|本文)?|关闭(?:窗口|本页)?|收藏(?:本文|本页)?|纠错|举报|推荐给朋友|发表评论|我要评论)\s*[】\]]?)*|
             分享(?:到|至)?\s*[:：]?.{0,40}|
             [【\[(（]?\s*(?:字号|字体)\s*[:：]?\s*[大中小默认\s]*[】\])）]?|
@@ -41,10 +41,23 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
             facebook|twitter|google\+|linkedin|pinterest|whatsapp|reddit|
             advertisement|sponsored(?:\s+content)?|caption|close|
             (?:photo|image|picture)s?\s*(?:credit)?\s*:.{0,80}|credit\s*:.{0,80}|
-            (?:subscribe|sign\s+up)\b.{0,80}|(?:previous|next)\s+(?:post|article|story)\b.{0,100}
+            (?:subscribe|sign\s+up)\b.{0,80}|(?:previous|next)\s+(?:post|article|story)\b.{0,100}|
+            [\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?
         )$",
     )
     .expect("valid regex")
+});
+
+/// The link that ends another story's teaser: `…【详细】`, `…阅读全文>>`.
+static TEASER_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:[【\[(（]?\s*(?:详细|详情|全文|阅读全文|查看全文|点击查看|更多|read\s+more|more)\s*(?:[】\])）]|>>|»|→)?|(?-i:\[[A-Z][A-Z ]{2,}\])\s*\|?)\s*$")
+        .expect("valid regex")
+});
+/// A picture's caption, told by the credit that ends it: `(AP Photo/Jane Doe)`,
+/// `(Image: GETTY )`, `Credit: ESA`.
+static CAPTION_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\((?:AP|Reuters|AFP|Getty|EPA|Xinhua)?\s*(?:photo|image|picture|photograph)s?\b[^)]{0,80}\)|\b(?:photo|image|picture)?\s*credits?\s*:\s*[^.:]{1,60})\s*$")
+        .expect("valid regex")
 });
 
 /// Words one of which every furniture line holds: lines without any skip the full pattern.
@@ -54,6 +67,8 @@ static FURNITURE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .build([
             "返回",
             "回到",
+            "关注",
+            "订阅",
             "top",
             "↑",
             "▲",
@@ -120,12 +135,20 @@ static FURNITURE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
             "sign up",
             "previous",
             "next",
+            "@",
+            ".com",
+            ".cn",
+            ".org",
+            ".net",
         ])
         .expect("valid patterns")
 });
 
 /// Lines longer than this are never furniture.
 const MAX_FURNITURE_CHARS: usize = 140;
+/// A line that holds the title and at most this many more characters is the title again
+/// (`原创` + title, title + date).
+const MAX_TITLE_EXTRA_CHARS: usize = 12;
 /// Lines at least this long are kept only the first time they appear in a body.
 const REPEATED_LINE_CHARS: u32 = 40;
 /// How many lines at each edge of the body are looked at.
@@ -237,7 +260,9 @@ pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>) {
         // A long line said again (a slideshow's captions, a pull quote) is said once; short
         // ones repeat for a reason (the same question put to each interviewee).
         let repeated = line.chars >= REPEATED_LINE_CHARS && !seen.insert(line.text.as_str());
-        if repeated || is_furniture(&line.text) {
+        let teaser = line.link_chars > 0 && TEASER_END.is_match(&line.text);
+        let caption = line.text.is_ascii() && CAPTION_END.is_match(&line.text);
+        if repeated || teaser || caption || is_furniture(&line.text) {
             remove_line(dom, body, line);
         } else {
             kept.push(index);
@@ -247,11 +272,12 @@ pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>) {
     for &index in kept.iter().take(EDGE_LINES) {
         let line = &dom.lines[index];
         let line_key = key(&line.text);
-        let is_title = !title_key.is_empty()
-            && !line_key.is_empty()
+        let (line_len, title_len) = (line_key.chars().count(), title_key.chars().count());
+        let is_title = title_len > 0
+            && line_len > 0
             && (line_key == title_key
-                || title_key.contains(&line_key)
-                    && line_key.chars().count() * 2 >= title_key.chars().count());
+                || title_key.contains(&line_key) && line_len * 2 >= title_len
+                || line_key.contains(&title_key) && line_len <= title_len + MAX_TITLE_EXTRA_CHARS);
         let is_link_line = line.link_density() > 0.5 && line.chars < 40;
         if is_title || is_byline(&line.text) || is_link_line {
             remove_line(dom, body, line);
@@ -315,6 +341,10 @@ mod tests {
             "版权所有 四川经济日报社 蜀ICP备05005368号",
             "Copyright © 2018 scjjrb.com All Rights Reserved",
             "【字体：大 中 小】",
+            "+关注",
+            "paul.takahashi@chron.com",
+            "twitter.com/paultakahashi",
+            "www.scjjrb.com",
         ] {
             assert!(is_furniture(text), "{text}");
         }

@@ -1,5 +1,6 @@
 //! The generic rules for the fields read from lines near the body: publication time, people,
-//! outlet. [`Regions`] says which lines those are: the *head* (under the title, down to the
+//! outlet. [`Regions`] says which lines those are: the few *above* the title, the *head* (under
+//! the title, down to the
 //! first paragraph of prose, the *lead*, which is read for the reporter's name too), the
 //! *ending* (the last lines of the body) and the lines *after* the body.
 //!
@@ -27,6 +28,8 @@ const HEAD_LINES: usize = 15;
 const ENDING_LINES: usize = 5;
 /// Lines after the body read for credits (editor lines sit below share buttons and pagers).
 const AFTER_LINES: usize = 12;
+/// Lines right over the title read for an issue date.
+const ABOVE_LINES: usize = 3;
 /// Characters at the start of the first paragraph read for the reporter's name.
 const LEAD_CHARS: usize = 80;
 /// Lines more link than this are menus, not bylines.
@@ -69,6 +72,8 @@ static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// The lines around the body that metadata is read from.
 #[derive(Debug)]
 pub struct Regions<'d> {
+    /// The few lines right over the title.
+    pub above: Vec<&'d Line>,
     pub head: Vec<&'d Line>,
     pub lead: Option<&'d Line>,
     pub ending: Vec<&'d Line>,
@@ -103,6 +108,10 @@ impl<'d> Regions<'d> {
             .rev()
             .map(|&i| &dom.lines[i])
             .collect();
+        let above = match title_line {
+            Some(t) => dom.lines[t.saturating_sub(ABOVE_LINES)..t].iter().collect(),
+            None => Vec::new(),
+        };
         let after_start = dom.line_at(body_end);
         let after = dom
             .lines
@@ -111,6 +120,7 @@ impl<'d> Regions<'d> {
             .take(AFTER_LINES)
             .collect();
         Regions {
+            above,
             head,
             lead,
             ending,
@@ -133,8 +143,8 @@ impl<'d> Regions<'d> {
 }
 
 /// The publication time: under the title (with a time, or a short form), `<meta>` with a time,
-/// under the title (the day), a labelled date, the end of the story, `<meta>` (the day), the
-/// URL.
+/// under the title (the day), a labelled date, the end of the story, `<meta>` (the day), right
+/// over the title, the URL.
 pub fn published(
     dom: &Dom<'_>,
     meta: &Meta,
@@ -190,6 +200,15 @@ pub fn published(
     }
     if let Some((date, _, name)) = tagged {
         return Some((date, Rule::Meta(name)));
+    }
+    // An e-paper's issue date sits right over the title.
+    let above = regions
+        .above
+        .iter()
+        .rev()
+        .find_map(|l| date_in(&l.text, false, tz, now));
+    if let Some((date, _)) = above {
+        return Some((date, Rule::Generic("date over the title")));
     }
     url_date(page.url, tz).map(|d| (d, Rule::Generic("date in the URL")))
 }
