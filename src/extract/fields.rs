@@ -18,7 +18,9 @@ use super::article::PageContext;
 use super::byline::{DateForm, date_in, has_date_label, outlet_in};
 use super::dom::{Dom, Line};
 use super::meta::Meta;
-use super::people::{authors_in, editors_in, is_name, people_in, trailing_in};
+use super::people::{
+    authors_in, bare_names_in, bracketed_in, editors_in, is_name, people_in, poster_in, trailing_in,
+};
 use super::title;
 use crate::normalise::parse_date;
 
@@ -28,6 +30,8 @@ const HEAD_LINES: usize = 15;
 const ENDING_LINES: usize = 5;
 /// Lines after the body read for credits (editor lines sit below share buttons and pagers).
 const AFTER_LINES: usize = 12;
+/// Lines under the title read for names without a label.
+const BARE_NAME_LINES: usize = 3;
 /// Lines right over the title read for an issue date.
 const ABOVE_LINES: usize = 3;
 /// Characters at the start of the first paragraph read for the reporter's name.
@@ -253,6 +257,24 @@ pub fn authors(meta: &Meta, regions: &Regions<'_>) -> Option<(Vec<String>, Rule)
                 head.push(name);
             }
         }
+    }
+    // Unlabelled forms, on the first lines under the title: a name in brackets on the date
+    // line, a blog's poster, a line of names alone.
+    let first_lines = || {
+        regions
+            .head
+            .iter()
+            .take(BARE_NAME_LINES)
+            .filter(|l| l.link_density() <= MAX_BYLINE_LINK_DENSITY)
+    };
+    if head.is_empty() {
+        head = first_lines()
+            .filter(|l| date_in(&l.text, true, Tz::UTC, DateTime::UNIX_EPOCH).is_some())
+            .map(|l| bracketed_in(&l.text))
+            .chain(first_lines().map(|l| poster_in(&l.text)))
+            .chain(first_lines().map(|l| bare_names_in(&l.text)))
+            .find(|names| !names.is_empty())
+            .unwrap_or_default();
     }
     if head.is_empty() {
         head = lead.map(authors_in).unwrap_or_default();
