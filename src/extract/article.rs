@@ -135,6 +135,9 @@ pub fn read_article(html: &str, page: &PageContext<'_>) -> Result<Article, Extra
         let text = &title.as_ref()?.text;
         dom.lines.iter().position(|l| &l.text == text)
     });
+    if let Some(block) = title_line.and_then(|t| title::subtitle(&dom, t, body.start())) {
+        body.prepend(&dom, block);
+    }
     let body_lines = body.lines(&dom);
     let regions = Regions::new(&dom, title_line, &body_lines, body.end(&dom));
     let published = selected

@@ -20,6 +20,13 @@ impl Body {
         }
     }
 
+    /// Adds the subtree at `i`, which ends before the body starts, as the body's first part.
+    pub fn prepend(&mut self, dom: &Dom<'_>, i: u32) {
+        if dom.slot(i).end <= self.start() {
+            self.roots.insert(0, i);
+        }
+    }
+
     pub fn remove(&mut self, i: u32) {
         self.marks[i as usize] = true;
     }

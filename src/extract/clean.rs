@@ -53,6 +53,11 @@ static TEASER_END: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:[【\[(（]?\s*(?:详细|详情|全文|阅读全文|查看全文|点击查看|更多|read\s+more|more)\s*(?:[】\])）]|>>|»|→)?|(?-i:\[[A-Z][A-Z ]{2,}\])\s*\|?)\s*$")
         .expect("valid regex")
 });
+/// A line that is a date and nothing else.
+static DATE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\[(（]?\s*(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[\])）]?$")
+        .expect("valid regex")
+});
 /// A picture's caption, told by the credit that ends it: `(AP Photo/Jane Doe)`,
 /// `(Image: GETTY )`, `Credit: ESA`.
 static CAPTION_END: LazyLock<Regex> = LazyLock::new(|| {
@@ -273,8 +278,10 @@ pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>) {
         let line = &dom.lines[index];
         let line_key = key(&line.text);
         let (line_len, title_len) = (line_key.chars().count(), title_key.chars().count());
+        // `（原标题：…）` names the title the story first had: it is part of the story.
         let is_title = title_len > 0
             && line_len > 0
+            && !line_key.starts_with("原标题")
             && (line_key == title_key
                 || title_key.contains(&line_key) && line_len * 2 >= title_len
                 || line_key.contains(&title_key) && line_len <= title_len + MAX_TITLE_EXTRA_CHARS);
@@ -285,10 +292,12 @@ pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>) {
             break;
         }
     }
-    // The bottom: short link lines (more news, tags) and buttons.
+    // The bottom: short link lines (more news, tags), buttons, and the dates of a list of
+    // other stories.
     for &index in kept.iter().rev().take(EDGE_LINES) {
         let line = &dom.lines[index];
-        if line.link_density() > 0.5 && line.chars < 40 {
+        let date_only = line.chars <= 25 && DATE_ONLY.is_match(&line.text);
+        if line.link_density() > 0.5 && line.chars < 40 || date_only {
             remove_line(dom, body, line);
         } else {
             break;

@@ -354,3 +354,23 @@ fn list_selectors_that_find_nothing_are_errors() {
         "http://www.scjjrb.com/jjxz/: the 1 items of list selector `div.news` hold no usable link"
     );
 }
+
+#[test]
+fn a_subtitle_outside_the_body_is_its_first_line() {
+    let html = "<html><head><title>“厕所革命”改善农牧区人居环境_西藏日报</title></head><body>\
+        <div class=nav><a href=/>首页</a></div><div class=totalTitle>\
+        <h2 class=art-title>“厕所革命”改善农牧区人居环境</h2>\
+        <p class=subtitle>去年改造户用卫生厕所4.66万座</p></div>\
+        <div class=content><p>据新华社拉萨电（记者 格桑边觉）记者近日从西藏自治区农业农村厅召开的全区农牧业工作会议上了解到，去年西藏改造户用卫生厕所4.66万座。</p>\
+        <p>今年，西藏将继续实施农村人居环境整治提升五年行动，因地制宜改造户用卫生厕所4万座。</p></div></body></html>";
+    let article = read(html, SEED_URL, None).unwrap();
+    assert_eq!(
+        article.title.as_deref(),
+        Some("“厕所革命”改善农牧区人居环境")
+    );
+    assert_eq!(article.authors, vec!["格桑边觉"]);
+    let lines: Vec<&str> = article.body_text.lines().collect();
+    assert_eq!(lines[0], "去年改造户用卫生厕所4.66万座");
+    assert!(lines[1].starts_with("据新华社拉萨电"));
+    assert_eq!(lines.len(), 3);
+}

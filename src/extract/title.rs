@@ -25,6 +25,13 @@ static NOT_TITLE_CLASS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)sub-?title|subtit|fu_?bt|nav|menu|logo|list|related|hot|side")
         .expect("valid regex")
 });
+/// A class or id that marks a subtitle (副标题) or a kicker (引题).
+static SUBTITLE_CLASS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)sub.?tit|fu.?bt|fubiaoti|yinti|intro.?tit|pre.?tit").expect("valid regex")
+});
+/// Lines under the title looked at for a subtitle.
+const SUBTITLE_LINES: usize = 3;
+
 /// Words of a site name, after a separator.
 static SITE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)网|报|刊|频道|新闻|政府|门户|在线|电视|广播|中心|官方|首页|平台|客户端|资讯|论坛|博客|社区|\.com|\.cn|\.net|\.org|www\.|news|daily|times|post|online|blog|tv\b")
@@ -118,6 +125,30 @@ pub fn find_title(dom: &Dom<'_>, meta: &Meta, body_start: u32) -> Option<Title> 
             rule: Rule::Generic("heading before the body"),
             line: Some(index),
         })
+}
+
+/// The block of a subtitle under the title that sits outside the body (`<p class="subtitle">`,
+/// an `<h2>` right under the `<h1>`): it is the story's first line.
+pub fn subtitle(dom: &Dom<'_>, title_line: usize, body_start: u32) -> Option<u32> {
+    let title_block = dom.lines.get(title_line)?.block;
+    dom.lines
+        .iter()
+        .skip(title_line + 1)
+        .take(SUBTITLE_LINES)
+        .take_while(|line| line.first < body_start)
+        .find(|line| {
+            let block = dom.slot(line.block);
+            let chars = line.text.chars().count();
+            let marked = matches!(block.name, "h2" | "h3" | "h4" | "h5")
+                && dom.slot(title_block).name == "h1"
+                || SUBTITLE_CLASS.is_match(&block.class_and_id());
+            marked
+                && line.block != title_block
+                && (4..=80).contains(&chars)
+                && line.link_chars == 0
+                && dom.text_of(line.block) == line.text
+        })
+        .map(|line| line.block)
 }
 
 /// Whether the block holding a line reads as a heading: `h1`–`h4`, or a title class or id on
