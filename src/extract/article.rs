@@ -1,9 +1,8 @@
 //! One article page → [`Article`]: the body first (selector, TRS, generic), then each field
 //! from the first rule that gives it, then boilerplate out of the body.
 //!
-//! Metadata is read from lines near the body: the *head* (the lines under the title, down to
-//! the first paragraph of prose, which is read for the reporter's name too) and the *tail*
-//! (the last lines of the body and the few after it).
+//! Metadata is read from lines near the body (`fields::Regions`): under the title, at the end
+//! of the story and right after it.
 //!
 //! This module must not sanitize the body (the caller runs `normalise::sanitize` last).
 
@@ -27,10 +26,12 @@ use crate::config::ArticleRule;
 /// A body with less text than this (see `Counts::weight`) is no article.
 pub const MIN_BODY_WEIGHT: u32 = 60;
 
+/// What an error page says in its `<title>` or `<h1>`.
 static NOT_FOUND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b404\b|not found|页面不存在|页面未找到|找不到(?:该|此|您要的)?页面|页面已删除|文章不存在|信息不存在|稿件不存在|无法找到")
         .expect("valid regex")
 });
+
 /// What reading a page needs besides the page.
 #[derive(Debug, Clone, Copy)]
 pub struct PageContext<'a> {

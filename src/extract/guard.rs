@@ -38,7 +38,7 @@ pub fn within_depth(html: &str, max_depth: usize) -> &str {
     let bytes = html.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
-    while let Some(offset) = position(b'<', &bytes[i..]) {
+    while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + offset;
         i = start + 1;
         match bytes.get(i) {
@@ -82,16 +82,8 @@ fn listed(list: &[&str], name: &[u8]) -> bool {
     list.iter().any(|n| n.as_bytes().eq_ignore_ascii_case(name))
 }
 
-fn position(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
-}
-
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
+    memchr::memmem::find(bytes.get(from..)?, needle).map(|p| from + p)
 }
 
 /// The tag name at `i` and the index after it.

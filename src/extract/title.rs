@@ -57,7 +57,9 @@ pub fn find_title(dom: &Dom<'_>, meta: &Meta, body_start: u32) -> Option<Title> 
     let body_line = dom.line_at(body_start);
     let mut best: Option<(usize, i64)> = None;
     for (index, line) in dom.lines.iter().enumerate() {
-        if line.text.len() > MAX_TITLE_CHARS * 4 {
+        // A line's key is never longer than the line: one longer than the <title> (give or
+        // take the spaces and punctuation its key drops) cannot be inside it.
+        if line.text.len() > MAX_TITLE_CHARS * 4 || line.chars > page_title.len() as u32 {
             continue;
         }
         let line_key = key(&line.text);
