@@ -173,6 +173,14 @@ pub fn is_furniture(text: &str) -> bool {
 pub fn conditionally(dom: &Dom<'_>, body: &mut Body, weigh_classes: bool) {
     let mut live: Vec<Counts> = Vec::new();
     let mut steps = 0usize;
+    // Whether each node is inside a <figure>, in one pass (pre-order: parents come first).
+    let mut in_figure = vec![false; dom.slots.len()];
+    for (index, slot) in dom.slots.iter().enumerate() {
+        if slot.parent != super::dom::NONE {
+            let parent = slot.parent as usize;
+            in_figure[index] = in_figure[parent] || dom.slots[parent].name == "figure";
+        }
+    }
     for root in body.roots.clone() {
         let end = dom.slot(root).end;
         live.clear();
@@ -180,7 +188,8 @@ pub fn conditionally(dom: &Dom<'_>, body: &mut Body, weigh_classes: bool) {
         // Inner containers first, so an outer one is judged without its removed parts.
         for i in (root + 1..end).rev() {
             let slot = dom.slot(i);
-            if slot.hidden || !should_remove(dom, i, &live[(i - root) as usize], weigh_classes) {
+            let counts = &live[(i - root) as usize];
+            if slot.hidden || !should_remove(dom, i, counts, weigh_classes, &in_figure) {
                 continue;
             }
             body.remove(i);
@@ -195,7 +204,13 @@ pub fn conditionally(dom: &Dom<'_>, body: &mut Body, weigh_classes: bool) {
     }
 }
 
-fn should_remove(dom: &Dom<'_>, i: u32, counts: &Counts, weigh_classes: bool) -> bool {
+fn should_remove(
+    dom: &Dom<'_>,
+    i: u32,
+    counts: &Counts,
+    weigh_classes: bool,
+    in_figure: &[bool],
+) -> bool {
     let slot = dom.slot(i);
     let weight = if weigh_classes {
         class_weight(dom, i)
@@ -229,8 +244,7 @@ fn should_remove(dom: &Dom<'_>, i: u32, counts: &Counts, weigh_classes: bool) ->
     let list_items = counts.list_items as f32 - 100.0;
     let length = counts.weight();
     let density = counts.link_density();
-    let in_figure = dom.ancestors(i).any(|a| dom.slot(a).name == "figure");
-    (images > 1.0 && paragraphs / images < 0.5 && !in_figure)
+    (images > 1.0 && paragraphs / images < 0.5 && !in_figure[i as usize])
         || (!is_list && list_items > paragraphs)
         || (counts.inputs as f32 > (paragraphs / 3.0).floor())
         || (!is_list && length < 25 && counts.links > 0 && (images == 0.0 || images > 2.0))

@@ -276,18 +276,6 @@ impl<'a> Dom<'a> {
         inner >= outer && inner < self.slot(outer).end
     }
 
-    /// The ancestors of `i`, nearest first, without `i`.
-    pub fn ancestors(&self, i: u32) -> impl Iterator<Item = u32> + '_ {
-        let mut current = self.slot(i).parent;
-        std::iter::from_fn(move || {
-            (current != NONE).then(|| {
-                let found = current;
-                current = self.slot(found).parent;
-                found
-            })
-        })
-    }
-
     /// Visible elements under `root` (itself included) that `selector` matches, in document order.
     pub fn select<'s>(
         &'s self,
