@@ -387,3 +387,28 @@ fn deep_and_wide_markup_is_read_without_walking_ancestors_per_node() {
     let article = read(&html, SEED_URL, None).unwrap();
     assert!(article.body_text.contains("深化川渝合作"));
 }
+
+#[test]
+fn tables_and_subheads_stay_in_the_body() {
+    let html = "<html><head><title>协作区成员投资额一览_四川经济日报</title></head><body>\
+        <div class=nav><a href=/>首页</a> <a href=/jjxz/>今日西南</a></div>\
+        <h1>协作区成员投资额一览</h1><div class=article>\
+        <p>重庆经济协作区各成员单位一年来共签署合作项目百余个，协议投资额持续增长，区域合作成效明显。</p>\
+        <h3>主要成员投资额</h3>\
+        <table><tr><th>成员</th><th>项目（个）</th><th>投资额（亿元）</th></tr>\
+        <tr><td>自贡</td><td>60</td><td>173.7</td></tr><tr><td>遂宁</td><td>20</td><td>86.4</td></tr></table>\
+        <p>各成员单位将继续深化合作，推动协作区经济社会持续快速发展，取得更大成效。</p></div></body></html>";
+    let article = read(html, SEED_URL, None).unwrap();
+    assert!(
+        article.body_html.contains("<h3>主要成员投资额</h3>"),
+        "{}",
+        article.body_html
+    );
+    assert!(
+        article.body_html.contains("<td>173.7</td>"),
+        "{}",
+        article.body_html
+    );
+    assert!(article.body_text.contains("自贡"));
+    assert!(!article.body_text.contains("首页"));
+}
