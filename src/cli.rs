@@ -12,10 +12,13 @@ use anyhow::Context;
 use chrono::Utc;
 use chrono_tz::Tz;
 use clap::{ArgAction, Parser, Subcommand};
+use url::Url;
 
+use crate::app::inspect::{PageFields, PageOutcome, PageReading};
 use crate::app::progress::{Progress, Silent};
 use crate::app::{self, RunOptions, report::RunReport};
-use crate::config::ConfigError;
+use crate::config::{ConfigError, DEFAULT_TIMEZONE};
+use crate::fetch::Fetcher;
 use crate::{demo, serve};
 
 /// Exit codes, as scripts and cron rely on them.
@@ -105,6 +108,23 @@ pub enum Command {
         #[arg(long, default_value = "Asia/Shanghai")]
         timezone: Tz,
     },
+    /// Read article pages (files or URLs) and show their body and metadata.
+    Extract {
+        #[arg(required = true, value_name = "FILE|URL")]
+        inputs: Vec<String>,
+        /// The URL the pages came from: relative links in files resolve against it.
+        #[arg(long, value_name = "BASE")]
+        url: Option<Url>,
+        /// Read as this source of the config does (its [source.article], encoding and zone).
+        #[arg(long = "source", value_name = "ID")]
+        source: Option<String>,
+        /// One JSON object per page, one per line.
+        #[arg(long)]
+        json: bool,
+        /// Zone for dates that carry none [default: the source's, else Asia/Shanghai].
+        #[arg(long)]
+        timezone: Option<Tz>,
+    },
     /// Run the whole pipeline offline on bundled sample sites.
     Demo {
         /// Folder for the demo's config, store and output [default: beatwire-demo in the temp dir]
@@ -182,6 +202,23 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
             json,
             timezone,
         } => parse(&files, json, timezone),
+        Command::Extract {
+            inputs,
+            url,
+            source,
+            json,
+            timezone,
+        } => {
+            extract(
+                &cli.config,
+                &inputs,
+                url.as_ref(),
+                source.as_deref(),
+                json,
+                timezone,
+            )
+            .await
+        }
         Command::Serve {
             addr,
             every,
@@ -337,6 +374,89 @@ fn parse(files: &[PathBuf], json: bool, tz: Tz) -> anyhow::Result<Exit> {
         }
     }
     Ok(exit)
+}
+
+async fn extract(
+    config: &std::path::Path,
+    inputs: &[String],
+    base: Option<&Url>,
+    source: Option<&str>,
+    json: bool,
+    timezone: Option<Tz>,
+) -> anyhow::Result<Exit> {
+    let config = source.map(|_| app::load_config(config)).transpose()?;
+    let rule = match (&config, source) {
+        (Some(config), Some(id)) => Some(
+            config
+                .source(id)
+                .ok_or_else(|| app::UnknownSource(id.to_owned()))?,
+        ),
+        _ => None,
+    };
+    let beat_zone = config
+        .as_ref()
+        .map_or(DEFAULT_TIMEZONE, |c| c.beat.timezone);
+    let reading = PageReading {
+        rule: rule.and_then(|r| r.article.as_ref()),
+        encoding: rule.and_then(|r| r.encoding),
+        tz: timezone.unwrap_or_else(|| rule.map_or(beat_zone, |r| r.timezone_or(beat_zone))),
+        now: Utc::now(),
+    };
+    let policy = config.as_ref().map(|c| c.fetch.clone()).unwrap_or_default();
+    let fetcher = Fetcher::new(&policy)?;
+    let mut exit = Exit::Success;
+    for input in inputs {
+        let page = app::inspect::extract_input(input, base, &fetcher, &reading).await;
+        if let PageOutcome::Failed { error } = &page.outcome {
+            exit = Exit::SourceFailed;
+            if !json {
+                eprintln!("beatwire: {error}");
+                continue;
+            }
+        }
+        if json {
+            print_line(&serde_json::to_string(&page).context("cannot render JSON")?)?;
+        } else if let PageOutcome::Read(fields) = &page.outcome {
+            print_line(&describe_page(&page.file, fields))?;
+        }
+    }
+    Ok(exit)
+}
+
+/// A page as people read it: each field with the rule that found it, then the body.
+fn describe_page(file: &str, page: &PageFields) -> String {
+    let rule = |r: &Option<crate::extract::Rule>| {
+        r.as_ref().map(|r| format!("  ({r})")).unwrap_or_default()
+    };
+    let value = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+    let rules = &page.rules;
+    let mut out = format!("{file}  [{}]\n", page.url);
+    for (name, text, found) in [
+        ("title", value(&page.title), rule(&rules.title)),
+        ("published", value(&page.published), rule(&rules.published)),
+        ("author", page.author.join(", "), rule(&rules.author)),
+        ("outlet", value(&page.outlet), rule(&rules.outlet)),
+        ("section", value(&page.section), rule(&rules.section)),
+        (
+            "lead image",
+            value(&page.lead_image),
+            rule(&rules.lead_image),
+        ),
+        (
+            "body",
+            format!("{} characters", page.body_text.chars().count()),
+            format!("  ({})", rules.body),
+        ),
+    ] {
+        out.push_str(&format!("  {name:<11}{text}{found}\n"));
+    }
+    for warning in &page.warnings {
+        out.push_str(&format!("  warning    {warning}\n"));
+    }
+    out.push('\n');
+    out.push_str(&page.body_text);
+    out.push('\n');
+    out
 }
 
 fn report_failures(report: &RunReport) {

@@ -4,9 +4,9 @@
 //! each story in an embedded store, and republishes one merged, clean feed.
 //!
 //! The pipeline runs in one direction, and `app` is the only module that knows the order:
-//! `config` → `schedule` → `fetch` → `decode` → `parse` → `normalise` → `filter` → `dedup` →
-//! `store`, then `publish` once per run, and `status.json` beside the outputs. `serve` reads only
-//! the published files and that status.
+//! `config` → `schedule` → `fetch` → `decode` → `parse` (feeds) or `extract` (pages) →
+//! `normalise` → `filter` → `dedup` → `store`, then `publish` once per run, and `status.json`
+//! beside the outputs. `serve` reads only the published files and that status.
 
 pub mod app;
 pub mod cli;
@@ -14,6 +14,7 @@ pub mod config;
 pub mod decode;
 pub mod dedup;
 pub mod demo;
+pub mod extract;
 pub mod fetch;
 pub mod filter;
 pub mod model;

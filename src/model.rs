@@ -243,8 +243,9 @@ pub enum ErrorClass {
     Html,
     /// A document that is not a feed, or a broken one.
     NotAFeed,
-    /// This version cannot read the source's kind.
-    Unsupported,
+    /// A page source whose list or story pages yielded no story (a selector that matched
+    /// nothing, no article body found).
+    Extract,
     /// The store could not be read or written.
     Store,
 }

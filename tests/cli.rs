@@ -2,19 +2,7 @@
 
 mod common;
 
-use std::process::{Command, Output};
-
-use common::{Answer, TestSite, feed_source, fixture, write_config};
-
-fn beatwire(args: &[&str], dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_beatwire"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .env_remove("BEATWIRE_CONFIG")
-        .output()
-        .expect("run beatwire")
-}
+use common::{Answer, TestSite, beatwire, feed_source, fixture, write_config};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -42,8 +42,8 @@ async fn demo_sites_merge_into_one_rss_feed_with_china_times() {
     }
     let published = demo.report.published.clone().unwrap();
     assert_eq!(
-        published.items, 8,
-        "the off-beat marathon story is filtered out"
+        published.items, 10,
+        "the off-beat marathon and lantern-festival stories are filtered out"
     );
     let (feed, xml) = read_feed(&published.path);
 
@@ -60,15 +60,53 @@ async fn demo_sites_merge_into_one_rss_feed_with_china_times() {
             "万达开川渝统筹发展示范区建设启动 共建区域物流枢纽",
             "昭通与川渝毗邻地区签署经济协作协议",
             "长江经济带生态环境联防联控 川渝签署跨界河流治理协议",
+            "自贡与重庆荣昌签署川渝毗邻地区合作框架协议",
+            "川南经济区与渝西地区共建成渝产业协作走廊",
             "重庆经济协作区第二十次市长联席会在自贡召开",
             "川渝两省市签署深化合作行动计划 共建长江上游生态屏障",
             "成渝经济区物流合作迈出新步伐 达州“无水港”加快建设",
         ]
     );
     assert!(!xml.contains("马拉松"));
+    assert!(!xml.contains("恐龙灯会"));
+
+    // The page source: GBK pages without a feed, read from the list page and each story's page.
+    let zgrb = demo.sites.iter().find(|s| s.name == "zgrb").unwrap();
+    let story = &feed.entries[5];
+    assert_eq!(
+        story.links[0].href,
+        zgrb.url("jjxz/2019-01/03/content_1188.htm")
+    );
+    assert_eq!(
+        story.published,
+        Some(Utc.with_ymd_and_hms(2019, 1, 3, 1, 30, 0).unwrap())
+    );
+    assert_eq!(story.authors[0].name.as_deref(), Some("张晓燕"));
+    let body = story.content.as_ref().unwrap().body.as_ref().unwrap();
+    assert!(
+        body.trim_start()
+            .starts_with("<p><strong>共建川南渝西融合发展先行区</strong></p>"),
+        "{body}"
+    );
+    assert!(body.contains("濑溪河流域水环境治理"), "{body}");
+    assert!(
+        body.contains(&format!("src=\"{}\"", zgrb.url("pic/2019-01/03/zg_rc.jpg"))),
+        "{body}"
+    );
+    for noise in [
+        "热线",
+        ">top<",
+        "分享到",
+        "热点排行",
+        "版权所有",
+        "2019-01-03",
+    ] {
+        assert!(!body.contains(noise), "{noise} in {body}");
+    }
+    assert!(xml.contains(">自贡日报</source>"));
 
     // The seed story: GB2312 declared only in the XML prolog, a date with no zone (China time).
-    let seed = &feed.entries[5];
+    let seed = &feed.entries[7];
     assert_eq!(
         seed.published,
         Some(Utc.with_ymd_and_hms(2018, 12, 24, 3, 6, 36).unwrap())
@@ -94,7 +132,7 @@ async fn demo_sites_merge_into_one_rss_feed_with_china_times() {
     assert!(xml.contains("<pubDate>Mon, 24 Dec 2018 11:06:36 +0800</pubDate>"));
 
     // `CST` is China Standard Time here, relative links resolve, scripts and handlers go.
-    let chuanyu = &feed.entries[6];
+    let chuanyu = &feed.entries[8];
     assert_eq!(
         chuanyu.published,
         Some(Utc.with_ymd_and_hms(2018, 12, 20, 8, 45, 0).unwrap())
@@ -112,7 +150,7 @@ async fn demo_sites_merge_into_one_rss_feed_with_china_times() {
 
     // Tracking parameters are dropped from links.
     assert_eq!(
-        feed.entries[7].links[0].href,
+        feed.entries[9].links[0].href,
         scjjrb.url("jjxz/2018-12/18/content_36377.htm")
     );
 

@@ -334,7 +334,7 @@ async fn healthz_tells_the_age_of_the_last_publish() {
     assert_eq!(fresh.status(), 200);
     let body: serde_json::Value = serde_json::from_slice(&fresh.bytes().await.unwrap()).unwrap();
     assert_eq!(body["status"], "ok");
-    assert_eq!(body["stories"], 8);
+    assert_eq!(body["stories"], 10);
     assert!(body["age_seconds"].as_i64().unwrap() < 600, "{body}");
 
     let old = PublishStatus {
@@ -368,8 +368,8 @@ async fn metrics_report_the_last_run_in_prometheus_text() {
     );
     let text = response.text().await.unwrap();
     for line in [
-        "beatwire_stories 8",
-        "beatwire_sources{status=\"ok\"} 3",
+        "beatwire_stories 10",
+        "beatwire_sources{status=\"ok\"} 4",
         "beatwire_sources{status=\"failed\"} 0",
         "beatwire_source_up{source=\"scjjrb\"} 1",
         "beatwire_http_responses_total{code=\"304\"} 1",

@@ -6,6 +6,7 @@
 //! - [`run`]: lock → open store → each due source through [`source::process`] → publish →
 //!   `status.json` (what `serve` reports on `/healthz` and `/metrics`). Every source starts at
 //!   once; the fetcher's host pool bounds what is in flight.
+//! - [`page`]: list pages and story pages (page sources, `full_text` feeds).
 //! - [`publish`]: store → output files, on its own (`beatwire publish`).
 //! - [`every::run_every`]: `serve --every`, the pipeline on an interval in the same process.
 //! - [`prune`]: the stories past `keep_days` leave the store (`beatwire prune`; `run` too).
@@ -21,6 +22,7 @@ pub mod every;
 pub mod identity;
 pub mod inspect;
 pub mod lock;
+pub mod page;
 pub mod progress;
 pub mod report;
 pub mod source;

@@ -1,5 +1,6 @@
-//! One source, one pass: fetch → decode → parse → normalise → filter → classify → store, and
-//! the source's state (validators, schedule, failures) updated whatever happened.
+//! One source, one pass: fetch → decode → parse (a feed) or list (a page) → normalise → for
+//! stories read from their own page, fetch and extract the new ones → filter → classify →
+//! store, and the source's state (validators, schedule, failures) updated whatever happened.
 //!
 //! Must not: publish, or let one source's failure escape into another's; every error ends as
 //! this source's `SourceReport`.
@@ -9,13 +10,14 @@ use chrono_tz::Tz;
 use url::Url;
 
 use super::identity::{self, Identities, Story};
+use super::page;
 use super::report::{SourceReport, SourceStatus};
 use crate::config::SourceRule;
 use crate::decode::decode;
 use crate::dedup::HostAliases;
 use crate::fetch::{FetchError, Fetched, Fetcher};
 use crate::filter::{BeatFilter, Verdict};
-use crate::model::{ErrorClass, Outlet, SourceKind, SourceState};
+use crate::model::{ErrorClass, ItemKey, Outlet, SourceKind, SourceState};
 use crate::normalise::item::{ItemContext, normalise_item};
 use crate::normalise::{content_hash, html_to_text};
 use crate::parse::{ParseError, parse_feed};
@@ -46,8 +48,10 @@ enum SourceError {
     Parse { url: String, source: ParseError },
     #[error("store: {0}")]
     Store(#[from] StoreError),
-    #[error("kind = \"page\" sources are not read by this version")]
-    PageUnsupported,
+    #[error(transparent)]
+    Page(page::StoryError),
+    #[error("none of the {count} new stories could be read; first: {first}")]
+    Stories { count: usize, first: String },
 }
 
 impl SourceError {
@@ -60,7 +64,8 @@ impl SourceError {
                 ParseError::NotAFeed { .. } | ParseError::Malformed(_) => ErrorClass::NotAFeed,
             },
             SourceError::Store(_) => ErrorClass::Store,
-            SourceError::PageUnsupported => ErrorClass::Unsupported,
+            SourceError::Page(page::StoryError::Fetch(e)) => e.class(),
+            SourceError::Page(_) | SourceError::Stories { .. } => ErrorClass::Extract,
         }
     }
 
@@ -159,9 +164,6 @@ async fn pass(
     run: &RunContext<'_>,
     state: &mut SourceState,
 ) -> Result<Outcome, SourceError> {
-    if rule.kind == SourceKind::Page {
-        return Err(SourceError::PageUnsupported);
-    }
     let mut report = SourceReport::new(&rule.id, rule.url.as_str(), SourceStatus::Ok);
     let fetched = run
         .fetcher
@@ -193,13 +195,24 @@ async fn pass(
 
     let tz = rule.timezone_or(run.timezone);
     let decoded = decode(&body.bytes, body.content_type.as_deref(), rule.encoding);
-    let feed = parse_feed(&decoded.text, Some(&body.final_url), tz, run.now).map_err(|source| {
-        SourceError::Parse {
-            url: body.final_url.to_string(),
-            source,
+    let (raws, ttl) = match (&rule.kind, &rule.list) {
+        (SourceKind::Page, Some(list)) => {
+            let raws = page::list_stories(decoded.text, &body.final_url, list, tz, run.now)
+                .await
+                .map_err(SourceError::Page)?;
+            (raws, None)
         }
-    })?;
-    tracing::debug!(source = %rule.id, items = feed.items.len(), encoding = decoded.encoding.name(), "parsed");
+        _ => {
+            let feed = parse_feed(&decoded.text, Some(&body.final_url), tz, run.now).map_err(
+                |source| SourceError::Parse {
+                    url: body.final_url.to_string(),
+                    source,
+                },
+            )?;
+            (feed.items, feed.ttl)
+        }
+    };
+    tracing::debug!(source = %rule.id, items = raws.len(), encoding = decoded.encoding.name(), "read");
 
     let outlet = Outlet {
         name: rule.name.clone(),
@@ -211,15 +224,19 @@ async fn pass(
         base: &body.final_url,
         now: run.now,
     };
-    let mut stories = Vec::with_capacity(feed.items.len());
-    for raw in &feed.items {
+    let mut stories = Vec::with_capacity(raws.len());
+    let mut story_raws = Vec::with_capacity(raws.len());
+    for raw in &raws {
         match normalise_item(raw, &ctx) {
-            Ok(normalised) => stories.push(Story {
-                text: html_to_text(&normalised.item.content_html),
-                item: normalised.item,
-                guid: raw.guid.clone(),
-                url: normalised.url,
-            }),
+            Ok(normalised) => {
+                stories.push(Story {
+                    text: html_to_text(&normalised.item.content_html),
+                    item: normalised.item,
+                    guid: raw.guid.clone(),
+                    url: normalised.url,
+                });
+                story_raws.push(raw);
+            }
             Err(reason) => {
                 tracing::info!(source = %rule.id, title = ?raw.title, %reason, "story skipped")
             }
@@ -228,11 +245,45 @@ async fn pass(
     let aliases = HostAliases::new(&rule.aliases);
     let keys = identity::document_keys(run.store, &rule.id, &aliases, &stories)?;
 
+    let mut unread = Vec::new();
+    let mut ready = Vec::with_capacity(stories.len());
+    for ((mut story, keys), raw) in stories.into_iter().zip(keys).zip(story_raws) {
+        if page::reads_pages(rule) {
+            // Known stories are not fetched again; new ones are read from their own page.
+            if is_known(run.store, &keys)? {
+                continue;
+            }
+            match page::read_story(raw, &story.url, rule, run).await {
+                Ok(read) => match normalise_item(&read, &ctx) {
+                    Ok(n) => {
+                        story.text = html_to_text(&n.item.content_html);
+                        story.item = n.item;
+                    }
+                    Err(reason) => {
+                        unread.push(format!("{}: {reason}", story.url));
+                        continue;
+                    }
+                },
+                Err(error) => {
+                    tracing::warn!(source = %rule.id, item = %story.url, %error, "story page not read");
+                    unread.push(error.to_string());
+                    // A feed story keeps the feed's own text; a listed story has none.
+                    if rule.kind == SourceKind::Page {
+                        continue;
+                    }
+                }
+            }
+        }
+        ready.push((story, keys));
+    }
+
+    // Stories are stored under the run's storing lock, taken only now that every story page
+    // has been fetched: two sources with one story must not both find it new.
     let storing = run
         .storing
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    for (mut story, keys) in stories.into_iter().zip(keys) {
+    for (mut story, keys) in ready {
         if rule.filter
             && let Verdict::Drop(reason) = run.filter.verdict(&story.item.title, &story.text)
         {
@@ -245,10 +296,23 @@ async fn pass(
     }
     drop(storing);
     run.store.flush_async().await?;
-    state.body_hash = Some(body_hash);
-    freshness.feed_ttl = feed
-        .ttl
-        .map(|minutes| std::time::Duration::from_secs(u64::from(minutes) * 60));
+    freshness.feed_ttl = ttl.map(|minutes| std::time::Duration::from_secs(u64::from(minutes) * 60));
+    if let Some(first) = unread.first() {
+        let read = report.new + report.updated + report.filtered + report.duplicates;
+        if read == 0 && rule.kind == SourceKind::Page {
+            return Err(SourceError::Stories {
+                count: unread.len(),
+                first: first.clone(),
+            });
+        }
+        report.error = Some(format!(
+            "{} story page(s) not read, first: {first}",
+            unread.len()
+        ));
+    } else {
+        // With stories left unread, the same list page must be read again next time.
+        state.body_hash = Some(body_hash);
+    }
     Ok(Outcome { report, freshness })
 }
 
@@ -259,4 +323,14 @@ pub(crate) fn fetch_url(rule: &SourceRule, state: &SourceState) -> Url {
         .as_deref()
         .and_then(|moved| Url::parse(moved).ok())
         .unwrap_or_else(|| rule.url.clone())
+}
+
+/// Whether the store knows a story under any of its keys.
+fn is_known(store: &Store, keys: &[ItemKey]) -> Result<bool, StoreError> {
+    for key in keys {
+        if store.find(key)?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }

@@ -1,6 +1,6 @@
 //! `beatwire demo`: the whole pipeline, offline, on sample sites bundled in the binary.
 //!
-//! It starts the sample sites on 127.0.0.1, writes a real `feeds.toml` for them into the demo
+//! It starts the sample sites on 127.0.0.1 (three feeds and one site of HTML pages only), writes a real `feeds.toml` for them into the demo
 //! folder, loads it like any config, and runs the real `run` into that folder's store and
 //! output. Nothing in the pipeline knows it is a demo.
 //!
@@ -116,13 +116,24 @@ keywords = ["开放", "一带一路"]
             "scjjrb" => ("四川经济日报", "rss.xml"),
             "cqrb" => ("重庆日报", "atom.xml"),
             "ynrb" => ("云南日报", "feed.json"),
+            // A site without a feed: its list page, read with selectors, and each story's page
+            // read by the generic extractor.
+            "zgrb" => ("自贡日报", "jjxz/index.htm"),
             other => (other, "feed.xml"),
         };
+        let kind = if path.ends_with(".htm") {
+            "page"
+        } else {
+            "feed"
+        };
         text.push_str(&format!(
-            "\n[[source]]\nid = \"{}\"\nname = \"{name}\"\nurl = \"{}\"\nkind = \"feed\"\n",
+            "\n[[source]]\nid = \"{}\"\nname = \"{name}\"\nurl = \"{}\"\nkind = \"{kind}\"\n",
             site.name,
             site.url(path)
         ));
+        if kind == "page" {
+            text.push_str("[source.list]\nitem = \"ul.news li\"\ndate = \"span.date\"\n");
+        }
     }
     text
 }

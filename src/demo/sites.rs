@@ -161,6 +161,6 @@ mod tests {
 
     #[test]
     fn bundled_sites_are_listed() {
-        assert_eq!(names(), vec!["cqrb", "scjjrb", "ynrb"]);
+        assert_eq!(names(), vec!["cqrb", "scjjrb", "ynrb", "zgrb"]);
     }
 }

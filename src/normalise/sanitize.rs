@@ -223,10 +223,7 @@ fn promoted_img(html: &str, tag: &Tag<'_>) -> Option<String> {
             .find(|a| a.name == name)
             .map(|a| a.value.trim())
     };
-    let lazy = LAZY_SRC_ATTRIBUTES
-        .iter()
-        .filter_map(|name| get(name))
-        .find(|url| !url.is_empty() && !is_placeholder(url))?;
+    let lazy = lazy_source(get)?;
     if get("src").is_some_and(|src| !is_placeholder(src)) {
         return None;
     }
@@ -237,6 +234,23 @@ fn promoted_img(html: &str, tag: &Tag<'_>) -> Option<String> {
     }
     out.push_str(if tag.self_closing { " />" } else { ">" });
     Some(out)
+}
+
+/// The URL an `<img>` shows once loaded: its `src`, or, when that is missing or a placeholder,
+/// the first lazy-loading attribute that holds a real URL. `attr` reads an attribute.
+pub fn image_source<'a>(attr: impl Fn(&str) -> Option<&'a str>) -> Option<&'a str> {
+    attr("src")
+        .map(str::trim)
+        .filter(|src| !is_placeholder(src))
+        .or_else(|| lazy_source(attr))
+}
+
+fn lazy_source<'a>(attr: impl Fn(&str) -> Option<&'a str>) -> Option<&'a str> {
+    LAZY_SRC_ATTRIBUTES
+        .iter()
+        .filter_map(|name| attr(name))
+        .map(str::trim)
+        .find(|url| !url.is_empty() && !is_placeholder(url))
 }
 
 fn is_placeholder(src: &str) -> bool {

@@ -6,12 +6,12 @@ use scraper::{Html, Node};
 use sha2::{Digest, Sha256};
 
 /// Elements whose content is never visible text.
-const HIDDEN: &[&str] = &[
+pub(crate) const HIDDEN: &[&str] = &[
     "script", "style", "noscript", "template", "iframe", "object", "embed", "select", "head",
 ];
 
 /// Elements that stand on lines of their own.
-const BLOCKS: &[&str] = &[
+pub(crate) const BLOCKS: &[&str] = &[
     "p",
     "div",
     "li",

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -138,4 +139,15 @@ per_host_interval = "0s"
 /// A `[[source]]` block for a feed.
 pub fn feed_source(id: &str, name: &str, url: &str) -> String {
     format!("[[source]]\nid = \"{id}\"\nname = \"{name}\"\nurl = \"{url}\"\nkind = \"feed\"\n\n")
+}
+
+/// Runs the built `beatwire` binary in `dir`, without the environment's config or log filter.
+pub fn beatwire(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_beatwire"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .env_remove("BEATWIRE_CONFIG")
+        .output()
+        .expect("run beatwire")
 }

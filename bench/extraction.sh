@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Article extraction measured on a labelled corpus: quality with the corpus's score.py, speed
+# in pages per second on one core. Generic extraction only: no config, no per-site rules.
+#
+#   bench/extraction.sh                  # the corpus at ../shared/corpus beside the project
+#   BEATWIRE_CORPUS=DIR bench/extraction.sh
+#
+# Environment: BEATWIRE_CORPUS (corpus folder holding score.py and extraction-*/pages),
+# BEATWIRE_BIN (a built beatwire; default: `cargo build --release` and target/release),
+# BEATWIRE_BENCH_ROUNDS (how many times the speed run reads each page, default 5),
+# BEATWIRE_BENCH_SETS (default "extraction-zh extraction-en"), BEATWIRE_BENCH_KEEP (a folder
+# to keep the predictions and per-page scores in).
+# Skips (exit 0) when there is no corpus.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+corpus=${BEATWIRE_CORPUS:-$root/../shared/corpus}
+if [ ! -f "$corpus/score.py" ]; then
+    echo "bench/extraction.sh: no corpus at $corpus (set BEATWIRE_CORPUS); skipped"
+    exit 0
+fi
+if [ -n "${BEATWIRE_BIN:-}" ]; then
+    bin=$BEATWIRE_BIN
+else
+    (cd "$root" && cargo build --release --quiet)
+    bin=$root/target/release/beatwire
+fi
+rounds=${BEATWIRE_BENCH_ROUNDS:-5}
+pin=()
+if command -v taskset >/dev/null 2>&1; then
+    pin=(taskset -c 0)
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+for set in ${BEATWIRE_BENCH_SETS:-extraction-zh extraction-en}; do
+    pages=$corpus/$set/pages
+    [ -d "$pages" ] || { echo "$set: no pages at $pages; skipped"; continue; }
+    in=$work/$set/in
+    pred=$work/$set/pred
+    mkdir -p "$in" "$pred"
+    for f in "$pages"/*.html "$pages"/*.html.gz; do
+        [ -e "$f" ] || continue
+        case "$f" in
+            *.gz) gzip -dc "$f" > "$in/$(basename "$f" .gz)" ;;
+            *) cp "$f" "$in/" ;;
+        esac
+    done
+    files=("$in"/*.html)
+    count=${#files[@]}
+
+    # Quality: one pass. Exit code 1 means some page had no article: scored as such.
+    "$bin" extract --json "${files[@]}" > "$work/$set/out.jsonl" || true
+
+    # Speed: one process reading the pages `rounds` times over, on one core; CPU seconds
+    # (user + sys) count what one core spent, wall seconds what the machine allowed.
+    timed=()
+    for ((round = 0; round < rounds; round++)); do
+        timed+=("${files[@]}")
+    done
+    TIMEFORMAT='%R %U %S'
+    { time "${pin[@]}" "$bin" extract --json "${timed[@]}" > /dev/null || true; } 2> "$work/$set/time"
+
+    python3 - "$work/$set/out.jsonl" "$pred" <<'PY'
+import json, os, sys
+out, pred = sys.argv[1], sys.argv[2]
+for line in open(out, encoding="utf-8"):
+    page = json.loads(line)
+    name = os.path.basename(page["file"])[: -len(".html")]
+    prediction = {
+        "title": page.get("title"),
+        "author": " ".join(page.get("author") or []),
+        "publish_time": page.get("published"),
+        "body": page.get("body_text"),
+        "error": page.get("error"),
+    }
+    with open(os.path.join(pred, name + ".json"), "w", encoding="utf-8") as f:
+        json.dump(prediction, f, ensure_ascii=False)
+PY
+    per_page=()
+    if [ -n "${BEATWIRE_BENCH_KEEP:-}" ]; then
+        mkdir -p "$BEATWIRE_BENCH_KEEP/$set"
+        cp -r "$pred" "$BEATWIRE_BENCH_KEEP/$set/"
+        per_page=(--per-page "$BEATWIRE_BENCH_KEEP/$set/per-page.tsv")
+    fi
+    python3 "$corpus/score.py" --pred "$pred" --gt "$pages" --by-subset --label "$set" "${per_page[@]}"
+    read -r wall user sys < "$work/$set/time"
+    python3 -c "import sys; n, w, c = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]) + float(sys.argv[4]); print(f'## {sys.argv[5]}: {n} pages in one run: {c:.2f} CPU s = {n / c:.0f} pages/s on one core ({w:.2f} s wall = {n / w:.0f} pages/s)')" \
+        "$((count * rounds))" "$wall" "$user" "$sys" "$set"
+done

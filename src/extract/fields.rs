@@ -1,0 +1,327 @@
+//! The generic rules for the fields read from lines near the body: publication time, people,
+//! outlet. [`Regions`] says which lines those are: the few *above* the title, the *head* (under
+//! the title, down to the
+//! first paragraph of prose, the *lead*, which is read for the reporter's name too), the
+//! *ending* (the last lines of the body) and the lines *after* the body.
+//!
+//! This module must not choose the body or the title: `article` passes what it found.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use regex::Regex;
+use url::Url;
+
+use super::Rule;
+use super::article::PageContext;
+use super::byline::{DateForm, date_in, has_date_label, outlet_in};
+use super::dom::{Dom, Line};
+use super::meta::Meta;
+use super::people::{
+    authors_in, bare_names_in, bracketed_in, editors_in, is_name, people_in, poster_in, trailing_in,
+};
+use super::title;
+use crate::normalise::parse_date;
+
+/// Lines under the title read as its byline, at most.
+const HEAD_LINES: usize = 15;
+/// Last lines of the body read for credits.
+const ENDING_LINES: usize = 5;
+/// Lines after the body read for credits (editor lines sit below share buttons and pagers).
+const AFTER_LINES: usize = 12;
+/// Lines under the title read for names without a label.
+const BARE_NAME_LINES: usize = 3;
+/// Lines right over the title read for an issue date.
+const ABOVE_LINES: usize = 3;
+/// Characters at the start of the first paragraph read for the reporter's name.
+const LEAD_CHARS: usize = 80;
+/// Lines more link than this are menus, not bylines.
+const MAX_BYLINE_LINK_DENSITY: f32 = 0.6;
+
+/// `<meta>` names of the publication time, most trusted first.
+const DATE_TAGS: &[&str] = &[
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "publishtime",
+    "publish-date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "sailthru.date",
+    "weibo:article:create_at",
+    "<time datetime>",
+];
+/// `<meta>` names of the author.
+const AUTHOR_TAGS: &[&str] = &[
+    "author",
+    "article:author",
+    "dc.creator",
+    "byl",
+    "sailthru.author",
+];
+
+static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[/_t])((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?:[/_.]|$)",
+    )
+    .expect("valid regex")
+});
+
+/// The lines around the body that metadata is read from.
+#[derive(Debug)]
+pub struct Regions<'d> {
+    /// The few lines right over the title.
+    pub above: Vec<&'d Line>,
+    pub head: Vec<&'d Line>,
+    pub lead: Option<&'d Line>,
+    pub ending: Vec<&'d Line>,
+    pub after: Vec<&'d Line>,
+}
+
+impl<'d> Regions<'d> {
+    /// `title_line` is the title's line when it is on the page; `body_lines` the body's lines
+    /// (before boilerplate is taken out); `body_end` the node after the body.
+    pub fn new(
+        dom: &'d Dom<'_>,
+        title_line: Option<usize>,
+        body_lines: &[usize],
+        body_end: u32,
+    ) -> Regions<'d> {
+        let first_body = body_lines.first().copied().unwrap_or(dom.lines.len());
+        let start = title_line.map_or(first_body.saturating_sub(6), |t| t + 1);
+        let mut head = Vec::new();
+        let mut lead = None;
+        for line in dom.lines.iter().skip(start).take(HEAD_LINES) {
+            let weight = line.weight();
+            if weight >= 120 || weight >= 50 && line.text.contains('。') {
+                lead = Some(line);
+                break;
+            }
+            head.push(line);
+        }
+        let ending = body_lines
+            .iter()
+            .rev()
+            .take(ENDING_LINES)
+            .rev()
+            .map(|&i| &dom.lines[i])
+            .collect();
+        let above = match title_line {
+            Some(t) => dom.lines[t.saturating_sub(ABOVE_LINES)..t].iter().collect(),
+            None => Vec::new(),
+        };
+        let after_start = dom.line_at(body_end);
+        let after = dom
+            .lines
+            .iter()
+            .skip(after_start)
+            .take(AFTER_LINES)
+            .collect();
+        Regions {
+            above,
+            head,
+            lead,
+            ending,
+            after,
+        }
+    }
+
+    fn head_texts(&self) -> impl Iterator<Item = &'d str> + '_ {
+        self.head.iter().map(|l| l.text.as_str())
+    }
+
+    /// The ending and the lines after it, nearest to the body's end first.
+    fn tail_texts(&self) -> impl Iterator<Item = &'d str> + '_ {
+        self.ending
+            .iter()
+            .rev()
+            .chain(self.after.iter())
+            .map(|l| l.text.as_str())
+    }
+}
+
+/// The publication time: under the title (with a time, or a short form), `<meta>` with a time,
+/// under the title (the day), a labelled date, the end of the story, `<meta>` (the day), right
+/// over the title, the URL.
+pub fn published(
+    dom: &Dom<'_>,
+    meta: &Meta,
+    regions: &Regions<'_>,
+    body_end: u32,
+    page: &PageContext<'_>,
+) -> Option<(DateTime<Utc>, Rule)> {
+    let (tz, now) = (page.tz, page.now);
+    let under_title = |short: bool| {
+        regions
+            .head_texts()
+            .filter_map(|t| date_in(t, short, tz, now))
+            .find(|(_, form)| *form != DateForm::DayOnly || !short)
+    };
+    if let Some((date, _)) = under_title(true) {
+        return Some((date, Rule::Generic("date under the title")));
+    }
+    let tagged = DATE_TAGS.iter().find_map(|name| {
+        let (name, value) = meta.tag(&[name])?;
+        Some((
+            parse_date(value, tz, now)?,
+            value.contains(':'),
+            name.to_owned(),
+        ))
+    });
+    let tagged = tagged.or_else(|| {
+        let value = meta.linked("datePublished")?;
+        Some((
+            parse_date(&value, tz, now)?,
+            value.contains(':'),
+            "JSON-LD datePublished".to_owned(),
+        ))
+    });
+    if let Some((date, true, name)) = &tagged {
+        return Some((*date, Rule::Meta(name.clone())));
+    }
+    if let Some((date, _)) = under_title(false) {
+        return Some((date, Rule::Generic("date under the title")));
+    }
+    let body_line_end = dom.line_at(body_end);
+    let labelled = dom.lines[..body_line_end.min(dom.lines.len())]
+        .iter()
+        .filter(|l| has_date_label(&l.text))
+        .find_map(|l| date_in(&l.text, false, tz, now));
+    if let Some((date, _)) = labelled {
+        return Some((date, Rule::Generic("labelled date")));
+    }
+    if let Some((date, _)) = regions
+        .tail_texts()
+        .find_map(|t| date_in(t, false, tz, now))
+    {
+        return Some((date, Rule::Generic("date at the end of the story")));
+    }
+    if let Some((date, _, name)) = tagged {
+        return Some((date, Rule::Meta(name)));
+    }
+    // An e-paper's issue date sits right over the title.
+    let above = regions
+        .above
+        .iter()
+        .rev()
+        .find_map(|l| date_in(&l.text, false, tz, now));
+    if let Some((date, _)) = above {
+        return Some((date, Rule::Generic("date over the title")));
+    }
+    url_date(page.url, tz).map(|d| (d, Rule::Generic("date in the URL")))
+}
+
+/// `/2018-12/24/`, `/20181224/`, `t20181224_` in the URL's path: that day, at midnight.
+fn url_date(url: &Url, tz: Tz) -> Option<DateTime<Utc>> {
+    let captures = URL_DATE.captures(url.path())?;
+    let number = |i: usize| captures.get(i)?.as_str().parse::<u32>().ok();
+    let date = NaiveDate::from_ymd_opt(i32::try_from(number(1)?).ok()?, number(2)?, number(3)?)?;
+    date.and_hms_opt(0, 0, 0)?
+        .and_local_timezone(tz)
+        .earliest()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// The people: a byline under the title (or in the lead), a byline at the end, names closing
+/// the story, `<meta>` / JSON-LD, and else the editors.
+pub fn authors(meta: &Meta, regions: &Regions<'_>) -> Option<(Vec<String>, Rule)> {
+    let bylines = |lines: &mut dyn Iterator<Item = &Line>, read: fn(&str) -> Vec<String>| {
+        lines
+            .filter(|l| l.link_density() <= MAX_BYLINE_LINK_DENSITY)
+            .map(|l| read(&l.text))
+            .find(|names| !names.is_empty())
+    };
+    let lead = regions.lead.map(|l| {
+        let end = l
+            .text
+            .char_indices()
+            .nth(LEAD_CHARS)
+            .map_or(l.text.len(), |(i, _)| i);
+        &l.text[..end]
+    });
+    // Every byline under the title counts (`实习生 甲 乙` on one line, `记者 丙` on the next).
+    let mut head: Vec<String> = Vec::new();
+    for line in regions
+        .head
+        .iter()
+        .filter(|l| l.link_density() <= MAX_BYLINE_LINK_DENSITY)
+    {
+        for name in authors_in(&line.text) {
+            if !head.contains(&name) {
+                head.push(name);
+            }
+        }
+    }
+    // Unlabelled forms, on the first lines under the title: a name in brackets on the date
+    // line, a blog's poster, a line of names alone.
+    let first_lines = || {
+        regions
+            .head
+            .iter()
+            .take(BARE_NAME_LINES)
+            .filter(|l| l.link_density() <= MAX_BYLINE_LINK_DENSITY)
+    };
+    if head.is_empty() {
+        head = first_lines()
+            .filter(|l| date_in(&l.text, true, Tz::UTC, DateTime::UNIX_EPOCH).is_some())
+            .map(|l| bracketed_in(&l.text))
+            .chain(first_lines().map(|l| poster_in(&l.text)))
+            .chain(first_lines().map(|l| bare_names_in(&l.text)))
+            .find(|names| !names.is_empty())
+            .unwrap_or_default();
+    }
+    if head.is_empty() {
+        head = lead.map(authors_in).unwrap_or_default();
+    }
+    if !head.is_empty() {
+        return Some((head, Rule::Generic("byline under the title")));
+    }
+    let tail = || {
+        regions
+            .ending
+            .iter()
+            .rev()
+            .chain(regions.after.iter())
+            .copied()
+    };
+    if let Some(names) = bylines(&mut tail(), authors_in) {
+        return Some((names, Rule::Generic("byline at the end of the story")));
+    }
+    if let Some(names) = bylines(&mut regions.ending.iter().rev().copied(), trailing_in) {
+        return Some((names, Rule::Generic("names closing the story")));
+    }
+    let tagged = AUTHOR_TAGS
+        .iter()
+        .find_map(|name| meta.tag(&[name]))
+        .map(|(name, value)| (value.to_owned(), name.to_owned()))
+        .or_else(|| {
+            meta.linked("author")
+                .map(|v| (v, "JSON-LD author".to_owned()))
+        });
+    if let Some((value, name)) = tagged {
+        let people: Vec<String> = people_in(&value)
+            .into_iter()
+            .filter(|p| is_name(p) && !title::is_site_name(p))
+            .collect();
+        if !people.is_empty() {
+            return Some((people, Rule::Meta(name)));
+        }
+    }
+    let everywhere = || regions.head.iter().copied().chain(tail());
+    bylines(&mut everywhere(), editors_in).map(|names| (names, Rule::Generic("editor line")))
+}
+
+/// The outlet named by a `来源:` line under the title, else at the end of the story.
+pub fn outlet(regions: &Regions<'_>) -> Option<(String, Rule)> {
+    regions
+        .head_texts()
+        .chain(regions.tail_texts())
+        .find_map(outlet_in)
+        .map(|o| (o, Rule::Generic("来源 line")))
+}

@@ -1,0 +1,404 @@
+//! The generic body extractor, which needs no configuration: paragraph scoring with text
+//! density, link density and class hints, in the manner of Readability, measured so that a CJK
+//! character counts like a word.
+//!
+//! # How
+//! 1. Every run of text is a paragraph (a `<p>`, or one `<br>`-separated run of a `<div>` /
+//!    `<td>`; list items are not); one of at least [`MIN_PARAGRAPH_WEIGHT`] scores `1 + commas + length/100` (at
+//!    most 3 for length) for the container it sits in, half for the next one up, and less for
+//!    three more levels. Lines that are mostly link text (menus) score nothing.
+//! 2. A container's score starts from its tag and its class / id (`content`, `article`, `zw`
+//!    up; `comment`, `share`, `footer`, `nav` down) and ends multiplied by `1 - link density`.
+//! 3. The best container wins; it moves up to an ancestor that several near-best containers
+//!    share, or that scores higher still; then its siblings that score well or hold plain prose
+//!    join it.
+//! 4. `clean` takes link lists, forms, image strips and boilerplate lines out of the result.
+//!
+//! A first pass ignores elements whose class or id says they are not content (`sidebar`,
+//! `comment`, `menu`, …). When a pass finds less than [`ENOUGH_WEIGHT`], the next pass relaxes
+//! one rule; the longest result wins.
+//!
+//! This module must not know any site: no rule here may name one.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::body::Body;
+use super::clean;
+use super::dom::{Dom, NONE};
+
+/// A paragraph shorter than this (see `Counts::weight`) scores nothing.
+pub const MIN_PARAGRAPH_WEIGHT: u32 = 25;
+/// A pass that finds at least this much text is taken without trying the next.
+pub const ENOUGH_WEIGHT: u32 = 250;
+/// Ancestors of a paragraph that share its score.
+const SCORED_LEVELS: usize = 5;
+
+static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|daohang|xiangguan|tuijian|copyright|friendlink|youqing",
+    )
+    .expect("valid regex")
+});
+static MAYBE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)and|article|body|column|content|main|shadow|detail|text|zhengwen")
+        .expect("valid regex")
+});
+static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story|detail|zhengwen|neirong|wenzhang|trs_editor|\bzw\b|_zw|zw_|txt",
+    )
+    .expect("valid regex")
+});
+static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|\bnav|menu|xiangguan|tuijian|paihang|ranking|copyright|banquan|friendlink|bottom",
+    )
+    .expect("valid regex")
+});
+
+/// What a pass may do.
+#[derive(Debug, Clone, Copy)]
+pub struct Pass {
+    /// Ignore elements whose class or id says they are not content.
+    pub strip_unlikely: bool,
+    /// Let class and id add to or take from scores.
+    pub weigh_classes: bool,
+    /// Take link lists, forms and the like out of the result.
+    pub clean: bool,
+}
+
+impl Pass {
+    const ALL: [Pass; 4] = [
+        Pass {
+            strip_unlikely: true,
+            weigh_classes: true,
+            clean: true,
+        },
+        Pass {
+            strip_unlikely: false,
+            weigh_classes: true,
+            clean: true,
+        },
+        Pass {
+            strip_unlikely: false,
+            weigh_classes: false,
+            clean: true,
+        },
+        Pass {
+            strip_unlikely: false,
+            weigh_classes: false,
+            clean: false,
+        },
+    ];
+}
+
+/// The body the generic extractor finds, or `None` when the page has no scorable text.
+pub fn find_body(dom: &Dom<'_>) -> Option<Body> {
+    let mut best: Option<(u32, Body)> = None;
+    for pass in Pass::ALL {
+        let Some(body) = one_pass(dom, pass) else {
+            continue;
+        };
+        let weight = body.weight(dom);
+        if weight >= ENOUGH_WEIGHT {
+            return Some(body);
+        }
+        if best.as_ref().is_none_or(|(w, _)| weight > *w) {
+            best = Some((weight, body));
+        }
+    }
+    best.map(|(_, body)| body)
+}
+
+fn one_pass(dom: &Dom<'_>, pass: Pass) -> Option<Body> {
+    let unlikely = if pass.strip_unlikely {
+        unlikely_nodes(dom)
+    } else {
+        vec![false; dom.slots.len()]
+    };
+    let mut scores: Vec<Option<f32>> = vec![None; dom.slots.len()];
+    for (container, score) in paragraphs(dom, &unlikely) {
+        let mut target = container;
+        for level in 0..SCORED_LEVELS {
+            if target == NONE || dom.slot(target).name.is_empty() {
+                break;
+            }
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                _ => level as f32 * 3.0,
+            };
+            let entry = scores[target as usize].get_or_insert_with(|| initial(dom, target, pass));
+            *entry += score / divider;
+            target = dom.slot(target).parent;
+        }
+    }
+    for (i, score) in scores.iter_mut().enumerate() {
+        if let Some(score) = score {
+            *score *= 1.0 - dom.slots[i].counts.link_density();
+        }
+    }
+    let top = choose_top(dom, &scores)?;
+    let roots = with_siblings(dom, top, &scores, pass);
+    let mut body = Body::new(dom, roots);
+    for &root in &body.roots.clone() {
+        for i in root..dom.slot(root).end {
+            if unlikely[i as usize] {
+                body.remove(i);
+            }
+        }
+    }
+    if pass.clean {
+        clean::conditionally(dom, &mut body, pass.weigh_classes);
+    }
+    Some(body)
+}
+
+/// Elements whose class or id marks them as not content (and all inside them).
+fn unlikely_nodes(dom: &Dom<'_>) -> Vec<bool> {
+    let mut unlikely = vec![false; dom.slots.len()];
+    for (i, slot) in dom.slots.iter().enumerate() {
+        let inherited = slot.parent != NONE && unlikely[slot.parent as usize];
+        unlikely[i] = inherited
+            || match slot.name {
+                "" | "html" | "body" | "article" | "main" | "a" | "table" | "tbody" | "tr"
+                | "td" => false,
+                "nav" | "aside" => true,
+                _ => {
+                    let role = slot.attr("role").unwrap_or_default();
+                    let marked = slot.attr("class").is_some() || slot.attr("id").is_some();
+                    matches!(
+                        role,
+                        "menu" | "menubar" | "complementary" | "navigation" | "alert" | "dialog"
+                    ) || marked && {
+                        let names = slot.class_and_id();
+                        UNLIKELY.is_match(&names) && !MAYBE.is_match(&names)
+                    }
+                }
+            };
+    }
+    unlikely
+}
+
+/// Every paragraph worth scoring: the container it scores for, and its score.
+fn paragraphs(dom: &Dom<'_>, unlikely: &[bool]) -> Vec<(u32, f32)> {
+    // Blocks with block children hold their text runs as paragraphs of their own.
+    let mut has_block_child = vec![false; dom.slots.len()];
+    for slot in &dom.slots {
+        if slot.block && !slot.hidden && slot.parent != NONE {
+            has_block_child[slot.parent as usize] = true;
+        }
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < dom.lines.len() {
+        let block = dom.lines[i].block;
+        let mut j = i + 1;
+        while j < dom.lines.len() && dom.lines[j].block == block {
+            j += 1;
+        }
+        let lines = &dom.lines[i..j];
+        i = j;
+        if block == NONE || unlikely[lines[0].first as usize] {
+            continue;
+        }
+        let slot = dom.slot(block);
+        // List items are menus and link lists far more often than prose.
+        if matches!(slot.name, "li" | "dt" | "dd" | "ul" | "ol" | "dl") {
+            continue;
+        }
+        let whole = matches!(
+            slot.name,
+            "p" | "pre" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote"
+        ) || (lines.len() == 1 && !has_block_child[block as usize]);
+        if whole {
+            let weight: u32 = lines.iter().map(|l| l.weight()).sum();
+            let link: u32 = lines.iter().map(|l| l.link_chars).sum();
+            let chars: u32 = lines.iter().map(|l| l.chars).sum();
+            if link * 2 > chars {
+                continue;
+            }
+            let commas: usize = lines.iter().map(|l| commas(&l.text)).sum();
+            if let Some(score) = paragraph_score(weight, commas) {
+                out.push((slot.parent, score));
+            }
+        } else {
+            for line in lines {
+                if line.link_density() > 0.5 {
+                    continue;
+                }
+                if let Some(score) = paragraph_score(line.weight(), commas(&line.text)) {
+                    out.push((block, score));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn paragraph_score(weight: u32, commas: usize) -> Option<f32> {
+    (weight >= MIN_PARAGRAPH_WEIGHT)
+        .then(|| 1.0 + (commas + 1) as f32 + (weight as f32 / 100.0).min(3.0))
+}
+
+fn commas(text: &str) -> usize {
+    text.chars()
+        .filter(|c| matches!(c, ',' | '，' | '、' | '\u{060C}' | '\u{FE50}'))
+        .count()
+}
+
+/// A container's score before its paragraphs: its tag, and its class / id.
+fn initial(dom: &Dom<'_>, i: u32, pass: Pass) -> f32 {
+    let slot = dom.slot(i);
+    let tag = match slot.name {
+        "div" => 5.0,
+        "pre" | "td" | "blockquote" => 3.0,
+        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        _ => 0.0,
+    };
+    tag + if pass.weigh_classes {
+        class_weight(dom, i)
+    } else {
+        0.0
+    }
+}
+
+/// +25 for a class or id that says content, -25 for one that says not (each at most once).
+pub fn class_weight(dom: &Dom<'_>, i: u32) -> f32 {
+    let slot = dom.slot(i);
+    let mut weight = 0.0;
+    for name in [slot.attr("class"), slot.attr("id")].into_iter().flatten() {
+        if NEGATIVE.is_match(name) {
+            weight -= 25.0;
+        }
+        if POSITIVE.is_match(name) {
+            weight += 25.0;
+        }
+    }
+    weight
+}
+
+fn choose_top(dom: &Dom<'_>, scores: &[Option<f32>]) -> Option<u32> {
+    let mut ranked: Vec<(u32, f32)> = scores
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.map(|s| (i as u32, s)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let &(mut top, top_score) = ranked.first()?;
+    let score_of = |i: u32| scores[i as usize];
+    let is_body = |i: u32| matches!(dom.slot(i).name, "body" | "html" | "");
+
+    // Several near-best containers under one ancestor: the ancestor is the article.
+    let near: Vec<u32> = ranked
+        .iter()
+        .skip(1)
+        .take(4)
+        .filter(|(_, s)| *s >= top_score * 0.75)
+        .map(|(i, _)| *i)
+        .collect();
+    if near.len() >= 2 {
+        let mut parent = dom.slot(top).parent;
+        while parent != NONE && !is_body(parent) {
+            let shared = near.iter().filter(|&&n| dom.contains(parent, n)).count();
+            if shared >= 2 {
+                top = parent;
+                break;
+            }
+            parent = dom.slot(parent).parent;
+        }
+    }
+    // An ancestor that scores higher still, while scores do not fall too low on the way.
+    let mut last = score_of(top).unwrap_or(top_score);
+    let threshold = last / 3.0;
+    let mut parent = dom.slot(top).parent;
+    while parent != NONE && !is_body(parent) {
+        if let Some(score) = score_of(parent) {
+            if score < threshold {
+                break;
+            }
+            if score > last {
+                top = parent;
+                break;
+            }
+            last = score;
+        }
+        parent = dom.slot(parent).parent;
+    }
+    // A lone child stands for its parent.
+    loop {
+        let parent = dom.slot(top).parent;
+        if parent == NONE || is_body(parent) || element_children(dom, parent).count() != 1 {
+            break;
+        }
+        top = parent;
+    }
+    Some(top)
+}
+
+fn element_children<'s>(dom: &'s Dom<'_>, parent: u32) -> impl Iterator<Item = u32> + 's {
+    let end = dom.slot(parent).end;
+    let mut next = parent + 1;
+    std::iter::from_fn(move || {
+        while next < end {
+            let i = next;
+            next = dom.slot(i).end;
+            let slot = dom.slot(i);
+            if !slot.name.is_empty() && !slot.hidden {
+                return Some(i);
+            }
+        }
+        None
+    })
+}
+
+/// The top container and those of its siblings that belong with it, in document order.
+fn with_siblings(dom: &Dom<'_>, top: u32, scores: &[Option<f32>], pass: Pass) -> Vec<u32> {
+    let parent = dom.slot(top).parent;
+    if parent == NONE {
+        return vec![top];
+    }
+    let top_score = scores[top as usize].unwrap_or(0.0);
+    let threshold = (top_score * 0.2).max(10.0);
+    let top_class = dom.slot(top).attr("class").filter(|c| !c.is_empty());
+    element_children(dom, parent)
+        .filter(|&sibling| {
+            if sibling == top {
+                return true;
+            }
+            let slot = dom.slot(sibling);
+            let bonus =
+                if pass.weigh_classes && top_class.is_some() && slot.attr("class") == top_class {
+                    top_score * 0.2
+                } else {
+                    0.0
+                };
+            if scores[sibling as usize].is_some_and(|s| s + bonus >= threshold) {
+                return true;
+            }
+            // Plain prose beside the article joins it: a `<p>`, or a `<div>` used as one (no
+            // block inside). A container of other stories (teasers, most-read) does not.
+            let paragraph = slot.name == "p"
+                || slot.name == "div"
+                    && !(sibling + 1..slot.end).any(|i| {
+                        let inner = dom.slot(i);
+                        inner.block && !inner.hidden
+                    });
+            if !paragraph {
+                return false;
+            }
+            let counts = slot.counts;
+            let density = counts.link_density();
+            let weight = counts.weight();
+            let text = dom.text_of(sibling);
+            weight > 80 && density < 0.25
+                || weight > 0
+                    && weight <= 80
+                    && density == 0.0
+                    && (text.ends_with('。') || text.ends_with(". ") || text.ends_with('.'))
+        })
+        .collect()
+}

@@ -1,0 +1,162 @@
+//! A bound on how deep a page's elements nest, checked before the HTML parser sees the page.
+//!
+//! The HTML tree builder scans its stack of open elements for many start tags, so thousands of
+//! nested `<div>`s cost time quadratic in the depth (tens of seconds for a few megabytes).
+//! [`within_depth`] reads the tags without building anything (linear, no allocation) and cuts
+//! the page where the nesting passes the limit; real pages nest a few dozen levels.
+//!
+//! This module must not judge content: it only measures tags.
+
+/// Elements nested deeper than this are cut off with the rest of the page.
+pub const MAX_NESTING: usize = 800;
+
+/// Elements without content.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "basefont", "bgsound", "frame", "keygen",
+];
+/// Elements the parser closes by itself when a sibling opens (their end tags are optional).
+const SELF_CLOSING: &[&str] = &[
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "tbody", "thead", "tfoot",
+    "colgroup", "caption", "rp", "rt", "html", "head", "body",
+];
+/// Elements whose content is text up to their end tag.
+const RAW_TEXT: &[&str] = &[
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
+];
+
+/// The longest start of `html` whose elements nest at most `max_depth` deep.
+pub fn within_depth(html: &str, max_depth: usize) -> &str {
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
+        let start = i + offset;
+        i = start + 1;
+        match bytes.get(i) {
+            Some(b'!') => {
+                i = if bytes[i..].starts_with(b"!--") {
+                    find(bytes, i + 3, b"-->").map_or(bytes.len(), |e| e + 3)
+                } else {
+                    find(bytes, i, b">").map_or(bytes.len(), |e| e + 1)
+                };
+            }
+            Some(b'/') => {
+                let (name, end) = tag_name(bytes, i + 1);
+                i = tag_end(bytes, end).0;
+                if !name.is_empty() && !listed(VOID, name) && !listed(SELF_CLOSING, name) {
+                    depth = depth.saturating_sub(1);
+                }
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let (name, end) = tag_name(bytes, i);
+                let (after, self_closed) = tag_end(bytes, end);
+                i = after;
+                if listed(RAW_TEXT, name) {
+                    i = raw_text_end(bytes, i, name);
+                    continue;
+                }
+                if self_closed || listed(VOID, name) || listed(SELF_CLOSING, name) {
+                    continue;
+                }
+                depth += 1;
+                if depth > max_depth {
+                    return &html[..start];
+                }
+            }
+            _ => {}
+        }
+    }
+    html
+}
+
+fn listed(list: &[&str], name: &[u8]) -> bool {
+    list.iter().any(|n| n.as_bytes().eq_ignore_ascii_case(name))
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(bytes.get(from..)?, needle).map(|p| from + p)
+}
+
+/// The tag name at `i` and the index after it.
+fn tag_name(bytes: &[u8], i: usize) -> (&[u8], usize) {
+    let end = bytes[i.min(bytes.len())..]
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'))
+        .map_or(bytes.len(), |p| i + p);
+    (&bytes[i.min(end)..end], end)
+}
+
+/// The index after the tag's `>` (quoted `>` in attribute values skipped), and whether it
+/// ended with `/>`.
+fn tag_end(bytes: &[u8], mut i: usize) -> (usize, bool) {
+    let mut quote = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return (i + 1, i > 0 && bytes[i - 1] == b'/'),
+            None => {}
+        }
+        i += 1;
+    }
+    (bytes.len(), false)
+}
+
+/// The index just after `</name…>`, case-insensitively, or the end of the page.
+fn raw_text_end(bytes: &[u8], mut i: usize, name: &[u8]) -> usize {
+    while let Some(offset) = find(bytes, i, b"</") {
+        let at = offset + 2;
+        let candidate = bytes.get(at..at + name.len()).unwrap_or_default();
+        if candidate.eq_ignore_ascii_case(name) {
+            return tag_end(bytes, at + name.len()).0;
+        }
+        i = at;
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_pages_are_kept_whole() {
+        let html = "<!DOCTYPE html><html><head><title>a</title><script>if (a<b) {'<div>'}</script>\
+                    </head><body><!-- <div><div> --><div class=\"x>y\"><p>一<p>二<br/><img src=a>\
+                    <ul><li>三<li>四</ul></div><div/></body></html>";
+        assert_eq!(within_depth(html, 3), html);
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_where_it_passes_the_limit() {
+        let html = format!(
+            "<body>{}正文{}</body>",
+            "<div>".repeat(10),
+            "</div>".repeat(10)
+        );
+        let cut = within_depth(&html, 4);
+        assert_eq!(cut, format!("<body>{}", "<div>".repeat(4)));
+        assert_eq!(within_depth(&html, 10), html);
+    }
+
+    #[test]
+    fn cut_tags_never_panic() {
+        let html = "<div a='>'><span title=\"<div>\">川渝</span></div><script>x</scr";
+        for end in 0..=html.len() {
+            if html.is_char_boundary(end) {
+                let _ = within_depth(&html[..end], 1);
+            }
+        }
+    }
+}
