@@ -12,7 +12,7 @@ use beatwire::config::Config;
 use beatwire::dedup::story_id;
 use beatwire::model::ItemKey;
 use beatwire::store::Store;
-use common::{Answer, TestSite, feed_source, fixture, write_config};
+use common::{Answer, TestSite, feed_source, fixture, read_feed, write_config};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap()
@@ -79,12 +79,6 @@ fn one_source(site: &TestSite, id: &str, path: &str) -> (tempfile::TempDir, Conf
     ))
     .expect("config loads");
     (dir, config)
-}
-
-fn read_feed(path: &std::path::Path) -> (feed_rs::model::Feed, String) {
-    let xml = std::fs::read_to_string(path).expect("feed.xml");
-    let feed = feed_rs::parser::parse(xml.as_bytes()).expect("feed.xml parses");
-    (feed, xml)
 }
 
 #[tokio::test]

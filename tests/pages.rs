@@ -4,28 +4,14 @@
 mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
-use feed_rs::model::Feed;
 
+use beatwire::app;
 use beatwire::app::report::SourceStatus;
-use beatwire::app::{self, RunOptions};
 use beatwire::config::Config;
-use common::{Answer, TestSite, fixture, write_config};
+use common::{Answer, TestSite, fixture, forced, read_feed, write_config};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2019, 1, 6, 0, 0, 0).unwrap()
-}
-
-fn forced() -> RunOptions {
-    RunOptions {
-        only: Vec::new(),
-        force: true,
-        publish: true,
-    }
-}
-
-fn read_feed(path: &std::path::Path) -> Feed {
-    let xml = std::fs::read(path).expect("feed.xml");
-    feed_rs::parser::parse(xml.as_slice()).expect("feed.xml parses")
 }
 
 const STORIES: [&str; 3] = [
@@ -64,12 +50,12 @@ async fn a_page_source_reads_each_new_story_from_its_page_once() {
     let site = page_site().await;
     let dir = tempfile::tempdir().unwrap();
     let config = page_config(dir.path(), &site.url("/jjxz/index.htm"), "ul.news li");
-    let report = app::run(&config, &forced(), now()).await.unwrap();
+    let report = app::run(&config, &forced(true), now()).await.unwrap();
     let source = &report.sources[0];
     assert_eq!(source.status, SourceStatus::Ok, "{source:?}");
     assert_eq!((source.new, source.error.as_deref()), (3, None));
 
-    let feed = read_feed(&report.published.unwrap().path);
+    let feed = read_feed(&report.published.unwrap().path).0;
     let titles: Vec<String> = feed
         .entries
         .iter()
@@ -121,14 +107,14 @@ async fn a_page_source_reads_each_new_story_from_its_page_once() {
     for path in STORIES {
         site.set(path, Answer::status(500));
     }
-    let report = app::run(&config, &forced(), now()).await.unwrap();
+    let report = app::run(&config, &forced(true), now()).await.unwrap();
     let source = &report.sources[0];
     assert_eq!(source.status, SourceStatus::Ok, "{source:?}");
     assert_eq!(
         (source.new, source.updated, source.error.as_deref()),
         (1, 0, None)
     );
-    let feed = read_feed(&report.published.unwrap().path);
+    let feed = read_feed(&report.published.unwrap().path).0;
     assert_eq!(feed.entries.len(), 4);
     assert!(
         feed.entries
@@ -151,7 +137,7 @@ async fn story_pages_that_are_no_article_are_reported_and_retried() {
     );
     let dir = tempfile::tempdir().unwrap();
     let config = page_config(dir.path(), &site.url("/jjxz/index.htm"), "ul.news li");
-    let report = app::run(&config, &forced(), now()).await.unwrap();
+    let report = app::run(&config, &forced(true), now()).await.unwrap();
     let source = &report.sources[0];
     assert_eq!(source.status, SourceStatus::Ok);
     assert_eq!(source.new, 2);
@@ -171,7 +157,7 @@ async fn story_pages_that_are_no_article_are_reported_and_retried() {
         STORIES[1],
         Answer::ok("text/html", fixture(&format!("sites/zgrb{}", STORIES[1]))),
     );
-    let report = app::run(&config, &forced(), now()).await.unwrap();
+    let report = app::run(&config, &forced(true), now()).await.unwrap();
     let source = &report.sources[0];
     assert_eq!(
         (source.status, source.new, source.error.as_deref()),
@@ -186,7 +172,7 @@ async fn story_pages_that_are_no_article_are_reported_and_retried() {
             "<ul class=news><li><a href=/gone.htm>川渝</a></li></ul>",
         ),
     );
-    let report = app::run(&config, &forced(), now()).await.unwrap();
+    let report = app::run(&config, &forced(true), now()).await.unwrap();
     let source = &report.sources[0];
     assert_eq!(source.status, SourceStatus::Failed);
     assert_eq!(
@@ -207,7 +193,7 @@ async fn a_list_selector_that_matches_nothing_fails_the_source() {
     let dir = tempfile::tempdir().unwrap();
     let url = site.url("/jjxz/index.htm");
     let config = page_config(dir.path(), &url, "div.list li");
-    let report = app::run(&config, &forced(), now()).await.unwrap();
+    let report = app::run(&config, &forced(true), now()).await.unwrap();
     let source = &report.sources[0];
     assert_eq!(source.status, SourceStatus::Failed);
     assert_eq!(
@@ -246,7 +232,7 @@ async fn a_full_text_feed_gets_each_new_story_body_from_its_page() {
         ),
     );
     let config = Config::load(&config_path).unwrap();
-    let report = app::run(&config, &forced(), now()).await.unwrap();
+    let report = app::run(&config, &forced(true), now()).await.unwrap();
     let source = &report.sources[0];
     assert_eq!(source.status, SourceStatus::Ok, "{source:?}");
     assert_eq!(source.new, 2);
@@ -258,7 +244,7 @@ async fn a_full_text_feed_gets_each_new_story_body_from_its_page() {
             .contains("/jjxz/missing.htm: HTTP 404")
     );
 
-    let feed = read_feed(&report.published.unwrap().path);
+    let feed = read_feed(&report.published.unwrap().path).0;
     let full = feed
         .entries
         .iter()

@@ -4,31 +4,16 @@
 mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
-use feed_rs::model::Feed;
 
 use beatwire::app::report::SourceStatus;
 use beatwire::app::{self, RunOptions};
 use beatwire::config::Config;
 use beatwire::dedup::story_id;
 use beatwire::model::ItemKey;
-use common::{Answer, TestSite, feed_source, fixture, write_config};
+use common::{Answer, TestSite, feed_source, fixture, forced, read_feed, write_config};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap()
-}
-
-fn read_feed(path: &std::path::Path) -> (Feed, String) {
-    let xml = std::fs::read_to_string(path).expect("feed.xml");
-    let feed = feed_rs::parser::parse(xml.as_bytes()).expect("feed.xml parses");
-    (feed, xml)
-}
-
-fn forced(publish: bool) -> RunOptions {
-    RunOptions {
-        only: Vec::new(),
-        force: true,
-        publish,
-    }
 }
 
 #[tokio::test]

@@ -300,3 +300,14 @@ fn lock(identities: &Identities) -> std::sync::MutexGuard<'_, NearIndex> {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
+
+/// Whether the store knows a story under any of its keys (a pruned one too: its keys stay with
+/// its tombstone), so a page source does not fetch it again.
+pub fn is_known(store: &Store, keys: &[ItemKey]) -> Result<bool, StoreError> {
+    for key in keys {
+        if store.find(key)?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}

@@ -17,7 +17,7 @@ use crate::decode::decode;
 use crate::dedup::HostAliases;
 use crate::fetch::{FetchError, Fetched, Fetcher};
 use crate::filter::{BeatFilter, Verdict};
-use crate::model::{ErrorClass, ItemKey, Outlet, SourceKind, SourceState};
+use crate::model::{ErrorClass, Outlet, SourceKind, SourceState};
 use crate::normalise::item::{ItemContext, normalise_item};
 use crate::normalise::{content_hash, html_to_text};
 use crate::parse::{ParseError, parse_feed};
@@ -250,7 +250,7 @@ async fn pass(
     for ((mut story, keys), raw) in stories.into_iter().zip(keys).zip(story_raws) {
         if page::reads_pages(rule) {
             // Known stories are not fetched again; new ones are read from their own page.
-            if is_known(run.store, &keys)? {
+            if identity::is_known(run.store, &keys)? {
                 continue;
             }
             match page::read_story(raw, &story.url, rule, run).await {
@@ -323,14 +323,4 @@ pub(crate) fn fetch_url(rule: &SourceRule, state: &SourceState) -> Url {
         .as_deref()
         .and_then(|moved| Url::parse(moved).ok())
         .unwrap_or_else(|| rule.url.clone())
-}
-
-/// Whether the store knows a story under any of its keys.
-fn is_known(store: &Store, keys: &[ItemKey]) -> Result<bool, StoreError> {
-    for key in keys {
-        if store.find(key)?.is_some() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }

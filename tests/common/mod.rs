@@ -151,3 +151,19 @@ pub fn beatwire(args: &[&str], dir: &Path) -> Output {
         .output()
         .expect("run beatwire")
 }
+
+/// A published feed file, parsed back with feed-rs, and its text.
+pub fn read_feed(path: &Path) -> (feed_rs::model::Feed, String) {
+    let xml = std::fs::read_to_string(path).expect("feed.xml");
+    let feed = feed_rs::parser::parse(xml.as_bytes()).expect("feed.xml parses");
+    (feed, xml)
+}
+
+/// Run options that fetch every source, due or not, and publish when asked.
+pub fn forced(publish: bool) -> beatwire::app::RunOptions {
+    beatwire::app::RunOptions {
+        only: Vec::new(),
+        force: true,
+        publish,
+    }
+}
