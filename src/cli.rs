@@ -17,7 +17,7 @@ use url::Url;
 use crate::app::inspect::{PageFields, PageOutcome, PageReading};
 use crate::app::progress::{Progress, Silent};
 use crate::app::{self, RunOptions, report::RunReport};
-use crate::config::{ConfigError, DEFAULT_TIMEZONE};
+use crate::config::{Config, ConfigError, DEFAULT_TIMEZONE};
 use crate::fetch::Fetcher;
 use crate::{demo, serve};
 
@@ -159,7 +159,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Run(args) => fetch(&cli.config, args, true, progress).await,
         Command::Fetch(args) => fetch(&cli.config, args, false, progress).await,
         Command::Status { json } => {
-            let config = app::load_config(&cli.config)?;
+            let config = Config::load(&cli.config)?;
             let status = app::status::status(&config)?;
             if json {
                 print_line(&serde_json::to_string(&status).context("cannot render JSON")?)?;
@@ -173,13 +173,13 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
             Ok(Exit::Success)
         }
         Command::Publish => {
-            let config = app::load_config(&cli.config)?;
+            let config = Config::load(&cli.config)?;
             let published = app::publish(&config, Utc::now())?;
             tracing::info!(items = published.items, path = %published.path.display(), "published");
             Ok(Exit::Success)
         }
         Command::Prune => {
-            let config = app::load_config(&cli.config)?;
+            let config = Config::load(&cli.config)?;
             let pruned = app::prune(&config, Utc::now())?;
             print_line(&format!(
                 "pruned {} stories older than {} days",
@@ -188,7 +188,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
             Ok(Exit::Success)
         }
         Command::Check => {
-            let config = app::load_config(&cli.config)?;
+            let config = Config::load(&cli.config)?;
             print_line(&format!(
                 "{}: ok ({} sources, {} categories)",
                 cli.config.display(),
@@ -224,7 +224,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
             every,
             stale_after,
         } => {
-            let config = app::load_config(&cli.config)?;
+            let config = Config::load(&cli.config)?;
             let stale_after = stale_after.unwrap_or_else(|| {
                 every.map_or(serve::DEFAULT_STALE_AFTER, |every| {
                     (every * 3).max(serve::DEFAULT_STALE_AFTER)
@@ -320,7 +320,7 @@ async fn fetch(
     publish: bool,
     progress: Box<dyn Progress>,
 ) -> anyhow::Result<Exit> {
-    let config = app::load_config(config)?;
+    let config = Config::load(config)?;
     let options = RunOptions {
         only: args.sources,
         force: args.force,
@@ -384,7 +384,7 @@ async fn extract(
     json: bool,
     timezone: Option<Tz>,
 ) -> anyhow::Result<Exit> {
-    let config = source.map(|_| app::load_config(config)).transpose()?;
+    let config = source.map(|_| Config::load(config)).transpose()?;
     let rule = match (&config, source) {
         (Some(config), Some(id)) => Some(
             config

@@ -28,7 +28,6 @@ pub mod report;
 pub mod source;
 pub mod status;
 
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -312,8 +311,3 @@ pub fn channel(beat: &BeatRule, config: &Config) -> Channel {
 #[derive(Debug, thiserror::Error)]
 #[error("no source with id `{0}` in the config")]
 pub struct UnknownSource(pub String);
-
-/// Loads and validates the config (all problems at once), for `check` and every other command.
-pub fn load_config(path: &Path) -> Result<Config, crate::config::ConfigError> {
-    Config::load(path)
-}
