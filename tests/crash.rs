@@ -8,17 +8,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use beatwire::store::Store;
-use common::{Answer, TestSite, feed_source, write_config};
+use common::{Answer, TestSite, beatwire_command, feed_source, write_config};
 
 fn beatwire(args: &[&str], dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_beatwire"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .env_remove("BEATWIRE_CONFIG")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    let mut command = beatwire_command(args, dir);
+    command.stdout(Stdio::null()).stderr(Stdio::null());
     command
 }
 

@@ -143,13 +143,19 @@ pub fn feed_source(id: &str, name: &str, url: &str) -> String {
 
 /// Runs the built `beatwire` binary in `dir`, without the environment's config or log filter.
 pub fn beatwire(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_beatwire"))
+    beatwire_command(args, dir).output().expect("run beatwire")
+}
+
+/// The binary, ready to run in `dir` with `args`, without the caller's `RUST_LOG` or
+/// `BEATWIRE_CONFIG`.
+pub fn beatwire_command(args: &[&str], dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_beatwire"));
+    command
         .args(args)
         .current_dir(dir)
         .env_remove("RUST_LOG")
-        .env_remove("BEATWIRE_CONFIG")
-        .output()
-        .expect("run beatwire")
+        .env_remove("BEATWIRE_CONFIG");
+    command
 }
 
 /// A published feed file, parsed back with feed-rs, and its text.

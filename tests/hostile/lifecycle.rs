@@ -136,13 +136,7 @@ async fn failures_back_off_exponentially_and_a_success_resets_them() {
 }
 
 fn beatwire(args: &[&str], dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_beatwire"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .env_remove("BEATWIRE_CONFIG");
-    command
+    crate::common::beatwire_command(args, dir)
 }
 
 async fn output(args: &'static [&'static str], dir: &std::path::Path) -> Output {
