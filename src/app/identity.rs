@@ -29,9 +29,11 @@ pub struct Identities {
 }
 
 impl Identities {
+    /// `window` is capped at [`dedup::MAX_NEAR_WINDOW`].
     pub fn new(window: std::time::Duration) -> Identities {
+        let window = TimeDelta::from_std(window).unwrap_or(dedup::MAX_NEAR_WINDOW);
         Identities {
-            window: TimeDelta::from_std(window).unwrap_or(TimeDelta::MAX),
+            window: window.min(dedup::MAX_NEAR_WINDOW),
             near: Mutex::default(),
         }
     }
