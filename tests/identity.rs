@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
 use beatwire::app::report::SourceStatus;
@@ -366,4 +368,12 @@ async fn pruned_stories_leave_and_never_come_back() {
     let store = Store::open(&config.beat.store).unwrap();
     assert_eq!(store.len(), 0);
     assert_eq!(store.tombstone_count(), 3);
+}
+
+#[test]
+fn a_huge_dedup_window_is_capped() {
+    let identities = beatwire::app::identity::Identities::new(Duration::from_secs(u64::MAX / 2));
+    assert_eq!(identities.window, beatwire::dedup::MAX_NEAR_WINDOW);
+    let week = beatwire::app::identity::Identities::new(Duration::from_secs(7 * 86_400));
+    assert_eq!(week.window, TimeDelta::days(7));
 }

@@ -29,9 +29,11 @@ pub struct Identities {
 }
 
 impl Identities {
+    /// `window` is capped at [`dedup::MAX_NEAR_WINDOW`].
     pub fn new(window: std::time::Duration) -> Identities {
+        let window = TimeDelta::from_std(window).unwrap_or(dedup::MAX_NEAR_WINDOW);
         Identities {
-            window: TimeDelta::from_std(window).unwrap_or(TimeDelta::MAX),
+            window: window.min(dedup::MAX_NEAR_WINDOW),
             near: Mutex::default(),
         }
     }
@@ -128,6 +130,9 @@ fn judge(
 }
 
 /// Stores one story according to its identity, and counts what happened in `report`.
+///
+/// `None`: the story has no key (neither a usable guid nor a link), so it could never be
+/// recognised again; it is skipped rather than stored anew on every run.
 pub fn store_story(
     store: &Store,
     identities: &Identities,
@@ -135,9 +140,9 @@ pub fn store_story(
     keys: Vec<ItemKey>,
     report: &mut SourceReport,
     now: DateTime<Utc>,
-) -> Result<Change, StoreError> {
+) -> Result<Option<Change>, StoreError> {
     let Some(first_key) = keys.first() else {
-        return Ok(Change::Same { id: String::new() });
+        return Ok(None);
     };
     let Story {
         mut item,
@@ -160,11 +165,12 @@ pub fn store_story(
             Some(stored) => {
                 return known_story(
                     store, identities, stored, item, guid, &text, &keys, report, now,
-                );
+                )
+                .map(Some);
             }
             None if store.tombstone(&id)?.is_some() => {
                 tracing::trace!(item = %id, "pruned story seen again");
-                return Ok(Change::Gone { id });
+                return Ok(Some(Change::Gone { id }));
             }
             // A key left by a story that is gone without a tombstone: as new.
             None => {}
@@ -181,12 +187,12 @@ pub fn store_story(
         store.put_story(&stored, &keys, SketchWrite::Keep)?;
         report.duplicates += 1;
         tracing::debug!(item = %id, copy = %item.link, "near-duplicate merged");
-        return Ok(Change::DuplicateOf { id });
+        return Ok(Some(Change::DuplicateOf { id }));
     }
 
     item.id = dedup::story_id(first_key);
     if store.tombstone(&item.id)?.is_some() {
-        return Ok(Change::Gone { id: item.id });
+        return Ok(Some(Change::Gone { id: item.id }));
     }
     item.provenance = vec![sighting_of(&item, guid)];
     let write = sketch.as_ref().map_or(SketchWrite::Clear, SketchWrite::Set);
@@ -195,7 +201,7 @@ pub fn store_story(
         lock(identities).insert(item.id.clone(), item.published, sketch);
     }
     report.new += 1;
-    Ok(Change::New)
+    Ok(Some(Change::New))
 }
 
 /// A story recognised by one of its keys: the primary copy again (same or updated), another

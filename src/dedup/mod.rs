@@ -49,8 +49,9 @@ use crate::normalise::{canonical_link, content_hash};
 
 pub use sketch::Sketch;
 
-/// How far apart two stories' dates may be for rule 3 to compare them.
-pub const DEFAULT_NEAR_WINDOW: chrono::TimeDelta = chrono::TimeDelta::days(7);
+/// The longest time window rule 3 uses, whatever the config says: a run loads the sketches of
+/// the days around each new story, so the window bounds what a lookup reads.
+pub const MAX_NEAR_WINDOW: chrono::TimeDelta = chrono::TimeDelta::days(366);
 
 /// What to do with a story just read from a source.
 #[derive(Debug, Clone, PartialEq, Eq)]
