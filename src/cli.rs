@@ -90,7 +90,14 @@ pub enum Command {
         stale_after: Option<Duration>,
     },
     /// Validate the config; every problem at once, with line:column.
-    Check,
+    Check {
+        /// Also run each source's [[source.test]]: fetch the article, compare its fields.
+        #[arg(long)]
+        online: bool,
+    },
+    /// Dry run of one source: the stories found and the fields of the first few, with the
+    /// rule behind each; writes nothing.
+    Try(TryArgs),
     /// Show each source's health: last success, last error, failures, next due, stories.
     Status {
         /// One JSON object on stdout.
@@ -137,6 +144,25 @@ pub enum Command {
         #[arg(long, default_value = demo::DEFAULT_SERVE_ADDR)]
         addr: String,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TryArgs {
+    /// The source's id in the config.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Read this saved page or feed instead of fetching (decoded with the source's rules).
+    #[arg(long, value_name = "PAGE")]
+    pub file: Option<PathBuf>,
+    /// Fetch this URL instead of the source's; with --file, links resolve against it.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<Url>,
+    /// Story pages to read, the first ones listed.
+    #[arg(long, value_name = "N", default_value_t = app::trial::DEFAULT_LIMIT)]
+    pub limit: usize,
+    /// One JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -187,7 +213,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
             ))?;
             Ok(Exit::Success)
         }
-        Command::Check => {
+        Command::Check { online } => {
             let config = Config::load(&cli.config)?;
             print_line(&format!(
                 "{}: ok ({} sources, {} categories)",
@@ -195,8 +221,12 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
                 config.sources.len(),
                 config.categories.len()
             ))?;
+            if online {
+                return self_tests(&config).await;
+            }
             Ok(Exit::Success)
         }
+        Command::Try(args) => try_source(&cli.config, args).await,
         Command::Parse {
             files,
             json,
@@ -457,6 +487,46 @@ fn describe_page(file: &str, page: &PageFields) -> String {
     out.push_str(&page.body_text);
     out.push('\n');
     out
+}
+
+async fn self_tests(config: &Config) -> anyhow::Result<Exit> {
+    let results = app::selftest::run_tests(config, Utc::now()).await?;
+    let failed = results.iter().filter(|r| !r.passed()).count();
+    for result in &results {
+        for line in result.lines() {
+            print_line(&line)?;
+        }
+    }
+    print_line(&format!(
+        "{} source tests: {} passed, {failed} failed",
+        results.len(),
+        results.len() - failed
+    ))?;
+    Ok(if failed > 0 {
+        Exit::SourceFailed
+    } else {
+        Exit::Success
+    })
+}
+
+async fn try_source(config: &std::path::Path, args: TryArgs) -> anyhow::Result<Exit> {
+    let config = Config::load(config)?;
+    let options = app::trial::TrialOptions {
+        file: args.file,
+        url: args.url,
+        limit: args.limit,
+    };
+    let trial = app::trial::try_source(&config, &args.id, &options, Utc::now()).await?;
+    if args.json {
+        print_line(&serde_json::to_string(&trial).context("cannot render JSON")?)?;
+    } else {
+        print_line(&app::trial::render(&trial))?;
+    }
+    Ok(if trial.found_stories() {
+        Exit::Success
+    } else {
+        Exit::SourceFailed
+    })
 }
 
 fn report_failures(report: &RunReport) {

@@ -14,6 +14,8 @@
 //! - [`lock::RunLock`]: one run per store at a time.
 //! - [`report::RunReport`]: what `run --json` prints.
 //! - [`status::status`]: per-source health from the store (`beatwire status`).
+//! - [`trial::try_source`]: `beatwire try`, one source dry, nothing written.
+//! - [`selftest::run_tests`]: `check --online`, each source's `[[source.test]]`.
 //! - [`progress::Progress`]: a progress bar on a terminal, nothing elsewhere.
 //!
 //! Must not: know HTTP or sled details; those live in `fetch` and `store`.
@@ -25,8 +27,10 @@ pub mod lock;
 pub mod page;
 pub mod progress;
 pub mod report;
+pub mod selftest;
 pub mod source;
 pub mod status;
+pub mod trial;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -15,7 +15,7 @@ use super::source::RunContext;
 use crate::config::{ArticleRule, ListRule, SourceRule};
 use crate::decode::decode;
 use crate::extract::{Article, ExtractError, PageContext, read_article, read_list};
-use crate::fetch::{FetchError, Fetched};
+use crate::fetch::{FetchError, Fetched, Fetcher};
 use crate::model::{RawItem, SourceKind, Validators};
 
 /// Why a story's page gave no story.
@@ -61,7 +61,24 @@ pub async fn read_story(
     rule: &SourceRule,
     run: &RunContext<'_>,
 ) -> Result<RawItem, StoryError> {
-    let body = match run.fetcher.get(url, &Validators::default()).await? {
+    let tz = rule.timezone_or(run.timezone);
+    let (article, final_url) = fetch_article(run.fetcher, url, rule, tz, run.now).await?;
+    for warning in &article.warnings {
+        tracing::warn!(source = %rule.id, url = %final_url, "{warning}");
+    }
+    Ok(merge(raw, article, rule.kind, &final_url))
+}
+
+/// Fetches one story page and reads it with the source's article rule and encoding; the
+/// article and the page's final URL (after redirects).
+pub async fn fetch_article(
+    fetcher: &Fetcher,
+    url: &Url,
+    rule: &SourceRule,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<(Article, Url), StoryError> {
+    let body = match fetcher.get(url, &Validators::default()).await? {
         Fetched::Body(body) => body,
         Fetched::NotModified { final_url, .. } => {
             return Err(StoryError::Task {
@@ -70,10 +87,8 @@ pub async fn read_story(
             });
         }
     };
-    let tz = rule.timezone_or(run.timezone);
     let article_rule: Option<ArticleRule> = rule.article.clone();
     let encoding = rule.encoding;
-    let now = run.now;
     let final_url = body.final_url.clone();
     let article = tokio::task::spawn_blocking(move || {
         let decoded = decode(&body.bytes, body.content_type.as_deref(), encoding);
@@ -90,13 +105,10 @@ pub async fn read_story(
         url: final_url.to_string(),
         reason: e.to_string(),
     })??;
-    for warning in &article.warnings {
-        tracing::warn!(source = %rule.id, url = %final_url, "{warning}");
-    }
-    Ok(merge(raw, article, rule.kind, &final_url))
+    Ok((article, final_url))
 }
 
-fn merge(raw: &RawItem, article: Article, kind: SourceKind, url: &Url) -> RawItem {
+pub(super) fn merge(raw: &RawItem, article: Article, kind: SourceKind, url: &Url) -> RawItem {
     let mut merged = raw.clone();
     merged.link = Some(url.to_string());
     merged.content = Some(article.body_html);
@@ -140,15 +152,7 @@ mod tests {
             lead_image: None,
             body_html: "<p>正文</p>".into(),
             body_text: "正文".into(),
-            rules: Rules {
-                title: None,
-                published: None,
-                author: None,
-                outlet: None,
-                section: None,
-                lead_image: None,
-                body: Rule::Generic("text and link density"),
-            },
+            rules: Rules::body_only(Rule::Generic("text and link density")),
             warnings: Vec::new(),
         }
     }

@@ -9,12 +9,14 @@
 //! - [`Config`] and the `*Rule` types: the typed result (this file and `source.rs`).
 //! - `load.rs`: the walker for the top level, `[beat]`, `[fetch]`, `[filter]`, `[[category]]`.
 //! - `source.rs`: [`SourceRule`], [`ListRule`], [`ArticleRule`] and the `[[source]]` walker.
+//! - `selftest.rs`: [`SourceTest`], the `[[source.test]]` entries `check --online` runs.
 //! - `walk.rs`: a spanned, typed view of one TOML table (unknown keys, wrong types).
 //! - `value.rs`: compilers from text to values, and [`Css`].
 //! - `problem.rs`: [`ConfigError`], [`Problem`], byte spans → line:col.
 
 mod load;
 mod problem;
+mod selftest;
 mod source;
 mod value;
 mod walk;
@@ -29,6 +31,7 @@ use chrono_tz::Tz;
 use url::Url;
 
 pub use problem::{ConfigError, Problem};
+pub use selftest::{ExpectedDate, SourceTest, normalise_space};
 pub use source::{ArticleRule, ListRule, SourceRule};
 pub use value::{Css, Pattern};
 

@@ -13,6 +13,7 @@ use toml_edit::{Item, TableLike};
 use url::Url;
 
 use super::problem::Report;
+use super::selftest::{self, SourceTest};
 use super::value::{self, Css, WEB, compiled, required};
 use super::walk::{Spanned, Table};
 use crate::model::SourceKind;
@@ -41,8 +42,11 @@ pub struct SourceRule {
     pub list: Option<ListRule>,
     /// How to read a story page; `None` means generic extraction.
     pub article: Option<ArticleRule>,
+    /// `[[source.test]]`: articles `check --online` reads to confirm the rules still work.
+    pub tests: Vec<SourceTest>,
     /// The first 16 hex digits of a SHA-256 over the source's keys and values as written
-    /// (sub-tables included): editing any of them, a selector say, changes it.
+    /// (sub-tables included, `[[source.test]]` left out): editing any of them, a selector say,
+    /// changes it.
     pub fingerprint: String,
 }
 
@@ -88,7 +92,7 @@ pub struct ArticleRule {
 
 const SOURCE_KEYS: &[&str] = &[
     "id", "name", "url", "kind", "every", "encoding", "timezone", "filter", "aliases", "list",
-    "article",
+    "article", "test",
 ];
 const LIST_KEYS: &[&str] = &["item", "link", "title", "date"];
 const ARTICLE_KEYS: &[&str] = &[
@@ -174,6 +178,7 @@ fn source(t: &Table<'_>, report: &mut Report<'_>) -> (Option<SourceRule>, Option
     let article = t
         .table("article", "[source.article]", report)
         .map(|a| article_rule(&a, report));
+    let tests = selftest::tests(t, report);
 
     let rule = (|| {
         let id = id.clone()?.value;
@@ -193,6 +198,7 @@ fn source(t: &Table<'_>, report: &mut Report<'_>) -> (Option<SourceRule>, Option
                 None
             },
             article,
+            tests: tests?,
             fingerprint: fingerprint(t.inner, report.text()),
         })
     })();
@@ -286,6 +292,10 @@ fn article_rule(t: &Table<'_>, report: &mut Report<'_>) -> ArticleRule {
 fn fingerprint(table: &dyn TableLike, text: &str) -> String {
     fn feed(hasher: &mut Sha256, prefix: &str, table: &dyn TableLike, text: &str) {
         for (key, item) in table.iter() {
+            // Self-tests change nothing about how the source is fetched or read.
+            if prefix.is_empty() && key == "test" {
+                continue;
+            }
             let path = if prefix.is_empty() {
                 key.to_owned()
             } else {

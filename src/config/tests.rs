@@ -352,3 +352,52 @@ fn aliases_and_dedup_window_are_read_and_checked() {
         ]
     );
 }
+
+#[test]
+fn source_tests_are_read_and_every_bad_key_is_reported_at_its_position() {
+    let good = format!(
+        "{BEAT}[[source]]\nid = \"a\"\nurl = \"https://example.org/feed.xml\"\n\
+         [[source.test]]\nurl = \"https://example.org/a/1.htm\"\ntitle = \" 川渝  合作 \"\n\
+         published = \"2018-12-24 11:06\"\ncontains = \"成渝\"\n\
+         [[source.test]]\nurl = \"https://example.org/a/2.htm\"\ncontains = [\"甲\", \"乙\"]\n"
+    );
+    let config = load(&good);
+    let tests = &config.sources[0].tests;
+    assert_eq!(tests.len(), 2);
+    assert_eq!(tests[0].title.as_deref(), Some("川渝 合作"));
+    assert_eq!(
+        tests[0].published.map(|d| d.to_string()).as_deref(),
+        Some("2018-12-24 11:06")
+    );
+    assert_eq!(tests[0].contains, ["成渝"]);
+    assert_eq!(tests[1].contains, ["甲", "乙"]);
+    assert_eq!(tests[1].title, None);
+
+    let bad = format!(
+        "{BEAT}[[source]]\nid = \"a\"\nurl = \"https://example.org/feed.xml\"\n\
+         [[source.test]]\ntitel = \"x\"\npublished = \"24/12/2018\"\ncontains = 3\n\
+         [[source.test]]\nurl = \"example.org/a\"\ncontains = [\"\", 2]\n"
+    );
+    assert_eq!(
+        problems(&bad),
+        [
+            "7:1: missing `url` in [[source.test]]",
+            "8:1: unknown key `titel` in [[source.test]]; did you mean `title`?",
+            "9:13: invalid `published` `24/12/2018`: expected RFC 3339 (2018-12-24T11:06:36+08:00), or `YYYY-MM-DD HH:MM[:SS]` / `YYYY-MM-DD` in the source's zone",
+            "10:12: `contains` must be a string or an array of strings, found an integer",
+            "12:7: `url` is not a valid URL `example.org/a`: relative URL without a base",
+            "13:13: `contains` must not hold an empty string",
+            "13:17: `contains` must hold only strings, found an integer",
+        ]
+    );
+}
+
+#[test]
+fn a_source_test_leaves_the_fingerprint_alone() {
+    let plain = format!("{BEAT}[[source]]\nid = \"a\"\nurl = \"https://example.org/f\"\n");
+    let tested = format!("{plain}[[source.test]]\nurl = \"https://example.org/a/1.htm\"\n");
+    assert_eq!(
+        load(&plain).sources[0].fingerprint,
+        load(&tested).sources[0].fingerprint
+    );
+}

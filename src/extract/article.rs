@@ -57,6 +57,21 @@ pub struct Rules {
     pub body: Rule,
 }
 
+impl Rules {
+    /// Only the body's rule: no other field found.
+    pub fn body_only(body: Rule) -> Rules {
+        Rules {
+            title: None,
+            published: None,
+            author: None,
+            outlet: None,
+            section: None,
+            lead_image: None,
+            body,
+        }
+    }
+}
+
 /// A story as read from its page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {

@@ -112,6 +112,40 @@ pub fn fixture(path: &str) -> Vec<u8> {
     std::fs::read(&full).unwrap_or_else(|e| panic!("read {}: {e}", full.display()))
 }
 
+/// A test site serving every file under `fixtures/sites/NAME` at its path there
+/// (`fixtures/sites/zgrb/jjxz/index.htm` at `/jjxz/index.htm`), as `text/html` unless it is XML
+/// or JSON.
+pub async fn fixture_site(name: &str) -> TestSite {
+    fn walk(dir: &Path, into: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("fixture folder") {
+            let path = entry.expect("fixture entry").path();
+            if path.is_dir() {
+                walk(&path, into);
+            } else {
+                into.push(path);
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/sites")
+        .join(name);
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    let site = TestSite::start().await;
+    for file in files {
+        let at = file.strip_prefix(&root).expect("under the root");
+        let path = format!("/{}", at.to_string_lossy().replace('\\', "/"));
+        let content_type = match file.extension().and_then(|e| e.to_str()) {
+            Some("xml") => "application/xml",
+            Some("json") => "application/json",
+            _ => "text/html",
+        };
+        let body = std::fs::read(&file).expect("fixture file");
+        site.set(&path, Answer::ok(content_type, body));
+    }
+    site
+}
+
 /// Writes `feeds.toml` into `dir` with the given `[[source]]` blocks and returns its path.
 pub fn write_config(dir: &Path, sources: &str) -> PathBuf {
     let text = format!(
@@ -144,6 +178,16 @@ pub fn feed_source(id: &str, name: &str, url: &str) -> String {
 /// Runs the built `beatwire` binary in `dir`, without the environment's config or log filter.
 pub fn beatwire(args: &[&str], dir: &Path) -> Output {
     beatwire_command(args, dir).output().expect("run beatwire")
+}
+
+/// Runs the binary in `dir`: its exit code, stdout and stderr (UTF-8).
+pub fn beatwire_text(args: &[&str], dir: &Path) -> (i32, String, String) {
+    let out = beatwire(args, dir);
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    )
 }
 
 /// The binary, ready to run in `dir` with `args`, without the caller's `RUST_LOG` or

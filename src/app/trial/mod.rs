@@ -1,0 +1,462 @@
+//! `beatwire try ID`: a dry run of one source. It reads the source's page or feed (fetched, or
+//! a local file decoded as a fetched page would be), lists each story as the feed would publish
+//! it, reads the first few story pages showing the rule behind each field, and says what looks
+//! wrong: a selector that matched nothing, stories without dates, every story dropped by the
+//! beat filter, links given twice.
+//!
+//! - this file: [`try_source`] and the [`Trial`] it returns (what `try --json` prints);
+//! - `render`: the trial as people read it on a terminal.
+//!
+//! Must not: open the store, take the run lock, or write anything (no output, no status); it
+//! works while a `run` holds the lock and before the store exists.
+
+mod render;
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use url::Url;
+
+use super::UnknownSource;
+use super::page::{self, fetch_article, list_stories};
+use crate::config::{Config, SourceRule};
+use crate::decode::decode;
+use crate::extract::{Article, Rule};
+use crate::fetch::{Fetched, Fetcher};
+use crate::filter::{BeatFilter, Verdict};
+use crate::model::{Outlet, RawItem, SourceKind, Validators};
+use crate::normalise::item::{ItemContext, normalise_item};
+use crate::normalise::{canonical_link, html_to_text};
+use crate::parse::parse_feed;
+
+pub use render::render;
+
+/// Story pages read by default.
+pub const DEFAULT_LIMIT: usize = 3;
+
+/// What to try.
+#[derive(Debug, Clone, Default)]
+pub struct TrialOptions {
+    /// Read this local page or feed instead of fetching.
+    pub file: Option<PathBuf>,
+    /// Fetch this URL instead of the source's; with `file`, the URL links resolve against.
+    pub url: Option<Url>,
+    /// Story pages to read (the first ones listed).
+    pub limit: usize,
+}
+
+/// What `try --json` prints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trial {
+    pub id: String,
+    pub kind: SourceKind,
+    /// The URL fetched, or the file read.
+    pub input: String,
+    /// The URL links resolve against (after redirects).
+    pub url: String,
+    pub http_status: Option<u16>,
+    pub encoding: Option<&'static str>,
+    /// Why the source yields nothing (the fetch or the document failed).
+    pub error: Option<String>,
+    pub stories: Vec<TrialStory>,
+    /// The first `limit` stories, read as a run would read them.
+    pub articles: Vec<TrialArticle>,
+    pub warnings: Vec<String>,
+}
+
+/// One story found, as the feed would publish it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrialStory {
+    pub title: String,
+    pub link: String,
+    /// RFC 3339 in the source's zone; `null`: no date found (the story would carry the time
+    /// it is first seen).
+    pub published: Option<String>,
+    /// Why the beat filter drops it, when it does (judged on what was read: the title, the
+    /// feed's text, or the story page for those read).
+    pub dropped: Option<String>,
+    pub categories: Vec<String>,
+}
+
+/// One story page read, each field with the rule that gave it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrialArticle {
+    pub link: String,
+    pub error: Option<String>,
+    pub fields: Vec<TrialField>,
+    pub body_chars: usize,
+    /// The first line of the body text.
+    pub body_start: String,
+    /// `[source.article]` selectors that found nothing on this page.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrialField {
+    pub field: &'static str,
+    pub value: Option<String>,
+    /// `selector `h1``, `TRS profile: ...`, `generic: ...`, `feed`, `list ...`.
+    pub rule: Option<String>,
+}
+
+impl Trial {
+    /// Whether the source yielded any story.
+    pub fn found_stories(&self) -> bool {
+        self.error.is_none() && !self.stories.is_empty()
+    }
+}
+
+/// Runs source `id` of `config` dry. `Err` only for an unknown id or a fetcher that cannot be
+/// built; what goes wrong with the source itself is the trial's `error`.
+pub async fn try_source(
+    config: &Config,
+    id: &str,
+    options: &TrialOptions,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Trial> {
+    let rule = config
+        .source(id)
+        .ok_or_else(|| UnknownSource(id.to_owned()))?;
+    let tz = rule.timezone_or(config.beat.timezone);
+    let fetcher = Fetcher::new(&config.fetch)?;
+    let target = options.url.clone().unwrap_or_else(|| rule.url.clone());
+    let mut trial = Trial {
+        id: rule.id.clone(),
+        kind: rule.kind,
+        input: target.to_string(),
+        url: target.to_string(),
+        http_status: None,
+        encoding: None,
+        error: None,
+        stories: Vec::new(),
+        articles: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let (bytes, content_type, base) = match &options.file {
+        Some(path) => {
+            trial.input = path.display().to_string();
+            match std::fs::read(path) {
+                Ok(bytes) => (bytes, None, target),
+                Err(e) => {
+                    trial.error = Some(format!("cannot read {}: {e}", path.display()));
+                    return Ok(trial);
+                }
+            }
+        }
+        None => match fetcher.get(&target, &Validators::default()).await {
+            Ok(Fetched::Body(body)) => {
+                trial.http_status = Some(body.status);
+                (body.bytes.to_vec(), body.content_type, body.final_url)
+            }
+            Ok(Fetched::NotModified { final_url, .. }) => {
+                trial.error = Some(format!("{final_url}: HTTP 304 to an unconditional request"));
+                return Ok(trial);
+            }
+            Err(e) => {
+                trial.error = Some(e.to_string());
+                return Ok(trial);
+            }
+        },
+    };
+    trial.url = base.to_string();
+    let decoded = decode(&bytes, content_type.as_deref(), rule.encoding);
+    trial.encoding = Some(decoded.encoding.name());
+    let raws = match read_document(rule, decoded.text, &base, tz, now).await {
+        Ok(raws) => raws,
+        Err(error) => {
+            trial.error = Some(error);
+            return Ok(trial);
+        }
+    };
+    let filter = BeatFilter::new(&config.filter, &config.categories);
+    let outlet = Outlet {
+        name: rule.name.clone(),
+        url: None,
+    };
+    let ctx = ItemContext {
+        source: &rule.id,
+        outlet: &outlet,
+        base: &base,
+        now,
+    };
+    // Each story's canonical link, the link as shown, and how often the document gives it.
+    let mut seen: Vec<(String, String, usize)> = Vec::new();
+    let mut undated = 0;
+    for raw in &raws {
+        let Ok(listed) = normalise_item(raw, &ctx) else {
+            trial.warnings.push(format!(
+                "a story with no usable link or text was skipped: {}",
+                raw.title.as_deref().or(raw.link.as_deref()).unwrap_or("-")
+            ));
+            continue;
+        };
+        let key = canonical_link(&listed.url);
+        match seen.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, count)) => {
+                *count += 1;
+                continue;
+            }
+            None => seen.push((key, listed.url.to_string(), 1)),
+        }
+        let mut read = raw.clone();
+        if trial.articles.len() < options.limit {
+            let (merged, article) = read_article(raw, &listed.url, rule, &fetcher, tz, now).await;
+            read = merged;
+            trial.articles.push(article);
+        }
+        let story = normalise_item(&read, &ctx).map_or(listed, |n| n);
+        let text = html_to_text(&story.item.content_html);
+        let dated = read.published.or(read.updated).is_some();
+        if !dated {
+            undated += 1;
+        }
+        let dropped = match filter.verdict(&story.item.title, &text) {
+            Verdict::Drop(reason) if rule.filter => Some(reason),
+            _ => None,
+        };
+        trial.stories.push(TrialStory {
+            categories: filter.categories(&story.item.title, &text),
+            title: story.item.title,
+            link: story.item.link,
+            published: dated.then(|| story.item.published.with_timezone(&tz).to_rfc3339()),
+            dropped,
+        });
+    }
+    warn_about(&mut trial, rule, &seen, undated);
+    Ok(trial)
+}
+
+/// The stories of the document: a feed's items, or a list page's items.
+async fn read_document(
+    rule: &SourceRule,
+    text: String,
+    base: &Url,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<Vec<RawItem>, String> {
+    match (&rule.kind, &rule.list) {
+        (SourceKind::Page, Some(list)) => list_stories(text, base, list, tz, now)
+            .await
+            .map_err(|e| e.to_string()),
+        _ => parse_feed(&text, Some(base), tz, now)
+            .map(|feed| feed.items)
+            .map_err(|e| format!("{base}: {e}")),
+    }
+}
+
+/// Reads one story as a run would: its page (page sources, `full_text` feeds) merged into what
+/// the list or feed said, or the feed's own fields.
+async fn read_article(
+    raw: &RawItem,
+    url: &Url,
+    rule: &SourceRule,
+    fetcher: &Fetcher,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> (RawItem, TrialArticle) {
+    let mut shown = TrialArticle {
+        link: url.to_string(),
+        error: None,
+        fields: Vec::new(),
+        body_chars: 0,
+        body_start: String::new(),
+        warnings: Vec::new(),
+    };
+    if !page::reads_pages(rule) {
+        let body = raw.content.as_deref().or(raw.summary.as_deref());
+        let text = body.map(html_to_text).unwrap_or_default();
+        let feed = |present: bool| present.then(|| "feed".to_owned());
+        shown.fields = vec![
+            field("title", raw.title.clone(), feed(raw.title.is_some())),
+            field(
+                "published",
+                raw.published.map(|d| d.with_timezone(&tz).to_rfc3339()),
+                feed(raw.published.is_some()),
+            ),
+            authors_field(&raw.authors, feed(!raw.authors.is_empty())),
+            field(
+                "body",
+                None,
+                Some(
+                    if raw.content.is_some() {
+                        "feed content"
+                    } else {
+                        "feed summary"
+                    }
+                    .into(),
+                ),
+            ),
+        ];
+        describe_body(&mut shown, &text);
+        return (raw.clone(), shown);
+    }
+    let (article, final_url) = match fetch_article(fetcher, url, rule, tz, now).await {
+        Ok(read) => read,
+        Err(e) => {
+            shown.error = Some(e.to_string());
+            return (raw.clone(), shown);
+        }
+    };
+    shown.link = final_url.to_string();
+    shown.fields = merged_fields(raw, &article, rule, tz);
+    shown.warnings = article.warnings.clone();
+    describe_body(&mut shown, &article.body_text);
+    (page::merge(raw, article, rule.kind, &final_url), shown)
+}
+
+/// The fields a run keeps from the story page and the list or feed (see `page::merge`), each
+/// with the rule that gave it.
+fn merged_fields(raw: &RawItem, article: &Article, rule: &SourceRule, tz: Tz) -> Vec<TrialField> {
+    let shown = |r: &Option<Rule>| r.as_ref().map(ToString::to_string);
+    let listed = |css: Option<&crate::config::Css>, fallback: &str| {
+        Some(css.map_or_else(|| fallback.to_owned(), |c| format!("list: selector `{c}`")))
+    };
+    let date = |d: DateTime<Utc>| d.with_timezone(&tz).to_rfc3339();
+    let list = rule.list.as_ref();
+    let page_first = rule.kind == SourceKind::Page;
+    let (title, title_rule) = match (&article.title, &raw.title) {
+        (Some(t), _) if page_first || raw.title.is_none() => {
+            (Some(t.clone()), shown(&article.rules.title))
+        }
+        (_, Some(t)) if page_first => (
+            Some(t.clone()),
+            listed(list.and_then(|l| l.title.as_ref()), "list: link text"),
+        ),
+        (_, Some(t)) => (Some(t.clone()), Some("feed".into())),
+        _ => (None, None),
+    };
+    let (published, published_rule) = match (article.published, raw.published) {
+        (Some(d), _) if page_first || raw.published.is_none() => {
+            (Some(date(d)), shown(&article.rules.published))
+        }
+        (_, Some(d)) if page_first => (
+            Some(date(d)),
+            listed(list.and_then(|l| l.date.as_ref()), "list"),
+        ),
+        (_, Some(d)) => (Some(date(d)), Some("feed".into())),
+        _ => (None, None),
+    };
+    let authors = if (page_first || raw.authors.is_empty()) && !article.authors.is_empty() {
+        authors_field(&article.authors, shown(&article.rules.author))
+    } else {
+        authors_field(
+            &raw.authors,
+            (!raw.authors.is_empty()).then(|| "feed".into()),
+        )
+    };
+    vec![
+        field("title", title, title_rule),
+        field("published", published, published_rule),
+        authors,
+        field(
+            "outlet",
+            article.outlet.clone(),
+            shown(&article.rules.outlet),
+        ),
+        field(
+            "section",
+            article.section.clone(),
+            shown(&article.rules.section),
+        ),
+        field(
+            "lead image",
+            article.lead_image.clone(),
+            shown(&article.rules.lead_image),
+        ),
+        field("body", None, Some(article.rules.body.to_string())),
+    ]
+}
+
+fn field(name: &'static str, value: Option<String>, rule: Option<String>) -> TrialField {
+    TrialField {
+        field: name,
+        value,
+        rule,
+    }
+}
+
+fn authors_field(authors: &[String], rule: Option<String>) -> TrialField {
+    let value = (!authors.is_empty()).then(|| authors.join(", "));
+    field("author", value, rule)
+}
+
+fn describe_body(shown: &mut TrialArticle, text: &str) {
+    shown.body_chars = text.chars().count();
+    shown.body_start = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .chars()
+        .take(BODY_START_CHARS)
+        .collect();
+}
+
+/// How much of the body's first line is shown.
+const BODY_START_CHARS: usize = 80;
+
+/// What an operator should look at: selectors that found nothing, missing dates, the filter
+/// dropping everything, links given twice.
+fn warn_about(
+    trial: &mut Trial,
+    rule: &SourceRule,
+    seen: &[(String, String, usize)],
+    undated: usize,
+) {
+    let total = trial.stories.len();
+    if total == 0 {
+        trial
+            .warnings
+            .push("the document holds no story: the source yields nothing".to_owned());
+    }
+    if undated > 0 {
+        let hint = match rule.list.as_ref().and_then(|l| l.date.as_ref()) {
+            Some(css) => format!(" (list date selector `{css}`)"),
+            None if rule.kind == SourceKind::Page => " (no `date` in [source.list])".to_owned(),
+            None => String::new(),
+        };
+        trial.warnings.push(format!(
+            "{undated} of {total} stories have no date{hint}: they would carry the time first seen"
+        ));
+    }
+    let dropped: Vec<&str> = trial
+        .stories
+        .iter()
+        .filter_map(|s| s.dropped.as_deref())
+        .collect();
+    if total > 0 && dropped.len() == total {
+        let mut reasons: Vec<&str> = dropped.clone();
+        reasons.sort_unstable();
+        reasons.dedup();
+        trial.warnings.push(format!(
+            "all {total} stories are dropped by the beat filter ([filter]: {}); \
+             set `filter = false` on the source to keep them all",
+            reasons.join("; ")
+        ));
+    }
+    for article in &trial.articles {
+        if let Some(error) = &article.error {
+            trial.warnings.push(format!("story page not read: {error}"));
+        }
+    }
+    for (_, link, count) in seen.iter().filter(|(_, _, c)| *c > 1) {
+        trial.warnings.push(format!(
+            "link {link} is given {count} times: one story is kept"
+        ));
+    }
+    let mut missed: Vec<&String> = trial.articles.iter().flat_map(|a| &a.warnings).collect();
+    missed.sort_unstable();
+    missed.dedup();
+    for warning in missed {
+        let pages = trial
+            .articles
+            .iter()
+            .filter(|a| a.warnings.contains(warning))
+            .count();
+        let read = trial.articles.len();
+        trial
+            .warnings
+            .push(format!("{warning} on {pages} of {read} story pages"));
+    }
+}
