@@ -193,6 +193,12 @@ pub struct SourceState {
     /// Until when the source's host asked to be left alone (`Retry-After` on 429 / 503).
     #[serde(default)]
     pub postponed_until: Option<DateTime<Utc>>,
+    /// How many stories the last document that listed any held (feed items, list items).
+    #[serde(default)]
+    pub last_found: Option<u64>,
+    /// When that document was read.
+    #[serde(default)]
+    pub last_found_at: Option<DateTime<Utc>>,
 }
 
 /// Why a source failed, in words stable enough for scripts (`error_class` in JSON).
@@ -248,6 +254,10 @@ pub enum ErrorClass {
     Extract,
     /// The store could not be read or written.
     Store,
+    /// It found stories before and finds none now (a feed with no item, a list selector that
+    /// matches nothing, no story page readable), or an article selector matched nothing on
+    /// every story page read: the site has likely been redesigned.
+    Broken,
 }
 
 impl fmt::Display for ErrorClass {

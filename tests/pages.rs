@@ -164,7 +164,8 @@ async fn story_pages_that_are_no_article_are_reported_and_retried() {
         (SourceStatus::Ok, 1, None)
     );
 
-    // Every new story unreadable: the source fails, naming the page.
+    // Every new story unreadable: the source fails, naming the page; it found stories before,
+    // so it is reported broken.
     site.set(
         "/jjxz/index.htm",
         Answer::ok(
@@ -179,7 +180,8 @@ async fn story_pages_that_are_no_article_are_reported_and_retried() {
         source.error.as_deref(),
         Some(
             format!(
-                "none of the 1 new stories could be read; first: {}: HTTP 404",
+                "none of the 1 new stories could be read; first: {}: HTTP 404; \
+                 it found 3 stories on 2019-01-06",
                 site.url("/gone.htm")
             )
             .as_str()

@@ -6,6 +6,7 @@
 //! - [`run`]: lock → open store → each due source through [`source::process`] → publish →
 //!   `status.json` (what `serve` reports on `/healthz` and `/metrics`). Every source starts at
 //!   once; the fetcher's host pool bounds what is in flight.
+//! - [`alarm`]: a source that found stories before and finds none now is reported broken.
 //! - [`page`]: list pages and story pages (page sources, `full_text` feeds).
 //! - [`publish`]: store → output files, on its own (`beatwire publish`).
 //! - [`every::run_every`]: `serve --every`, the pipeline on an interval in the same process.
@@ -20,6 +21,7 @@
 //!
 //! Must not: know HTTP or sled details; those live in `fetch` and `store`.
 
+pub mod alarm;
 pub mod every;
 pub mod identity;
 pub mod inspect;

@@ -54,19 +54,21 @@ pub async fn list_stories(
 
 /// Fetches and reads the page of one new story, and merges what it says into the story: for a
 /// page source the page's fields come first; for a feed, the feed's do, and the page's body
-/// replaces the feed's (whose text stays the summary).
+/// replaces the feed's (whose text stays the summary). With the story: the `[source.article]`
+/// selectors that found nothing on the page.
 pub async fn read_story(
     raw: &RawItem,
     url: &Url,
     rule: &SourceRule,
     run: &RunContext<'_>,
-) -> Result<RawItem, StoryError> {
+) -> Result<(RawItem, Vec<String>), StoryError> {
     let tz = rule.timezone_or(run.timezone);
-    let (article, final_url) = fetch_article(run.fetcher, url, rule, tz, run.now).await?;
+    let (mut article, final_url) = fetch_article(run.fetcher, url, rule, tz, run.now).await?;
     for warning in &article.warnings {
         tracing::warn!(source = %rule.id, url = %final_url, "{warning}");
     }
-    Ok(merge(raw, article, rule.kind, &final_url))
+    let warnings = std::mem::take(&mut article.warnings);
+    Ok((merge(raw, article, rule.kind, &final_url), warnings))
 }
 
 /// Fetches one story page and reads it with the source's article rule and encoding; the

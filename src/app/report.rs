@@ -109,7 +109,12 @@ impl RunReport {
                     .strip_prefix(s.url.as_str())
                     .and_then(|rest| rest.strip_prefix(": "))
                     .unwrap_or(error);
-                format!("source {} ({}): {error}", s.id, s.url)
+                // A broken source answers well; the class says why it is a failure at all.
+                let class = match s.error_class {
+                    Some(ErrorClass::Broken) => "broken: ",
+                    _ => "",
+                };
+                format!("source {} ({}): {class}{error}", s.id, s.url)
             })
             .collect()
     }

@@ -9,12 +9,14 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use url::Url;
 
+use super::alarm::{self, Found};
 use super::identity::{self, Identities, Story};
 use super::page;
 use super::report::{SourceReport, SourceStatus};
 use crate::config::SourceRule;
 use crate::decode::decode;
 use crate::dedup::HostAliases;
+use crate::extract::ExtractError;
 use crate::fetch::{FetchError, Fetched, Fetcher};
 use crate::filter::{BeatFilter, Verdict};
 use crate::model::{ErrorClass, Outlet, SourceKind, SourceState};
@@ -52,6 +54,9 @@ enum SourceError {
     Page(page::StoryError),
     #[error("none of the {count} new stories could be read; first: {first}")]
     Stories { count: usize, first: String },
+    /// See `alarm`: it found stories before and finds none now.
+    #[error("{0}")]
+    Broken(String),
 }
 
 impl SourceError {
@@ -66,6 +71,7 @@ impl SourceError {
             SourceError::Store(_) => ErrorClass::Store,
             SourceError::Page(page::StoryError::Fetch(e)) => e.class(),
             SourceError::Page(_) | SourceError::Stories { .. } => ErrorClass::Extract,
+            SourceError::Broken(_) => ErrorClass::Broken,
         }
     }
 
@@ -85,6 +91,8 @@ impl SourceError {
 struct Outcome {
     report: SourceReport,
     freshness: schedule::Freshness,
+    /// Stories were stored, but an article selector matched nothing on every page read.
+    broken: Option<String>,
 }
 
 /// Runs one source and records the result in the store's source state.
@@ -119,6 +127,14 @@ pub async fn process(rule: &SourceRule, run: &RunContext<'_>) -> SourceReport {
     state.last_fetch = Some(run.now);
     let result = pass(rule, run, &mut state).await;
     let mut report = match result {
+        Ok(Outcome {
+            report,
+            broken: Some(message),
+            ..
+        }) => {
+            state.stories += report.new as u64;
+            broken(rule, &mut state, run, every, report, message)
+        }
         Ok(outcome) => {
             schedule::record_success(&mut state, run.now, every, outcome.freshness);
             state.stories += outcome.report.new as u64;
@@ -130,6 +146,9 @@ pub async fn process(rule: &SourceRule, run: &RunContext<'_>) -> SourceReport {
                 _ => None,
             };
             let failure = error.failure();
+            if failure.class == ErrorClass::Broken {
+                forget_body(&mut state);
+            }
             schedule::record_failure(&mut state, &rule.id, run.now, every, &failure);
             let mut report = failed(rule, failure.message, http_status);
             report.error_class = Some(failure.class);
@@ -149,6 +168,45 @@ pub async fn process(rule: &SourceRule, run: &RunContext<'_>) -> SourceReport {
         return failed(rule, format!("cannot record the source's state: {e}"), None);
     }
     report
+}
+
+/// A pass that stored what it could but is reported failed (see `alarm`).
+fn broken(
+    rule: &SourceRule,
+    state: &mut SourceState,
+    run: &RunContext<'_>,
+    every: std::time::Duration,
+    report: SourceReport,
+    message: String,
+) -> SourceReport {
+    tracing::warn!(source = %rule.id, url = %rule.url, error = %message, "source broken");
+    forget_body(state);
+    let failure = schedule::Failure {
+        message: message.clone(),
+        class: ErrorClass::Broken,
+        retry_after: None,
+    };
+    schedule::record_failure(state, &rule.id, run.now, every, &failure);
+    SourceReport {
+        status: SourceStatus::Failed,
+        error: Some(message),
+        error_class: Some(ErrorClass::Broken),
+        ..report
+    }
+}
+
+/// A broken source's page is read again next time, not answered 304 or skipped as unchanged.
+fn forget_body(state: &mut SourceState) {
+    state.validators = Default::default();
+    state.body_hash = None;
+}
+
+/// `error`, or the broken-source alarm when the source found stories before.
+fn broken_or(found: Option<Found>, error: SourceError, tz: Tz) -> SourceError {
+    match found {
+        Some(found) => SourceError::Broken(found.alarm(&error.to_string(), tz)),
+        None => error,
+    }
 }
 
 fn failed(rule: &SourceRule, error: String, http_status: Option<u16>) -> SourceReport {
@@ -181,7 +239,11 @@ async fn pass(
         Fetched::NotModified { .. } => {
             report.status = SourceStatus::NotModified;
             report.http_status = Some(304);
-            return Ok(Outcome { report, freshness });
+            return Ok(Outcome {
+                report,
+                freshness,
+                broken: None,
+            });
         }
         Fetched::Body(body) => body,
     };
@@ -190,16 +252,26 @@ async fn pass(
     let body_hash = content_hash(&[&String::from_utf8_lossy(&body.bytes)]);
     if state.body_hash.as_deref() == Some(body_hash.as_str()) {
         report.status = SourceStatus::NotModified;
-        return Ok(Outcome { report, freshness });
+        return Ok(Outcome {
+            report,
+            freshness,
+            broken: None,
+        });
     }
 
     let tz = rule.timezone_or(run.timezone);
+    let found = Found::before(state);
     let decoded = decode(&body.bytes, body.content_type.as_deref(), rule.encoding);
     let (raws, ttl) = match (&rule.kind, &rule.list) {
         (SourceKind::Page, Some(list)) => {
             let raws = page::list_stories(decoded.text, &body.final_url, list, tz, run.now)
                 .await
-                .map_err(SourceError::Page)?;
+                .map_err(|e| match e {
+                    page::StoryError::Extract(
+                        ExtractError::NoListItems { .. } | ExtractError::NoListLinks { .. },
+                    ) => broken_or(found, SourceError::Page(e), tz),
+                    e => SourceError::Page(e),
+                })?;
             (raws, None)
         }
         _ => {
@@ -209,10 +281,15 @@ async fn pass(
                     source,
                 },
             )?;
+            if let (true, Some(found)) = (feed.items.is_empty(), found) {
+                let what = format!("{}: the feed has no items", body.final_url);
+                return Err(SourceError::Broken(found.alarm(&what, tz)));
+            }
             (feed.items, feed.ttl)
         }
     };
     tracing::debug!(source = %rule.id, items = raws.len(), encoding = decoded.encoding.name(), "read");
+    let listed = raws.len();
 
     let outlet = Outlet {
         name: rule.name.clone(),
@@ -246,6 +323,7 @@ async fn pass(
     let keys = identity::document_keys(run.store, &rule.id, &aliases, &stories)?;
 
     let mut unread = Vec::new();
+    let mut page_warnings = Vec::new();
     let mut ready = Vec::with_capacity(stories.len());
     for ((mut story, keys), raw) in stories.into_iter().zip(keys).zip(story_raws) {
         if page::reads_pages(rule) {
@@ -254,8 +332,9 @@ async fn pass(
                 continue;
             }
             match page::read_story(raw, &story.url, rule, run).await {
-                Ok(read) => match normalise_item(&read, &ctx) {
+                Ok((read, warnings)) => match normalise_item(&read, &ctx) {
                     Ok(n) => {
+                        page_warnings.push(warnings);
                         story.text = html_to_text(&n.item.content_html);
                         story.item = n.item;
                     }
@@ -300,10 +379,11 @@ async fn pass(
     if let Some(first) = unread.first() {
         let read = report.new + report.updated + report.filtered + report.duplicates;
         if read == 0 && rule.kind == SourceKind::Page {
-            return Err(SourceError::Stories {
+            let error = SourceError::Stories {
                 count: unread.len(),
                 first: first.clone(),
-            });
+            };
+            return Err(broken_or(found, error, tz));
         }
         report.error = Some(format!(
             "{} story page(s) not read, first: {first}",
@@ -313,7 +393,14 @@ async fn pass(
         // With stories left unread, the same list page must be read again next time.
         state.body_hash = Some(body_hash);
     }
-    Ok(Outcome { report, freshness })
+    alarm::record_found(state, listed, run.now);
+    let broken = alarm::selectors_missed_everywhere(&page_warnings)
+        .map(|missed| found.map_or_else(|| missed.clone(), |f| f.alarm(&missed, tz)));
+    Ok(Outcome {
+        report,
+        freshness,
+        broken,
+    })
 }
 
 /// Where to fetch the source: where it moved for good (a remembered 301), else its `url`.

@@ -37,6 +37,10 @@ pub struct SourceHealth {
     pub moved_to: Option<String>,
     /// When it answered 410 Gone; it is not fetched until edited.
     pub gone_since: Option<DateTime<Utc>>,
+    /// How many stories the last document that listed any held, and when it was read: what
+    /// a broken source (`error_class` `broken`) found before.
+    pub last_found: Option<u64>,
+    pub last_found_at: Option<DateTime<Utc>>,
 }
 
 impl SourceHealth {
@@ -57,6 +61,8 @@ impl SourceHealth {
             stories: state.stories,
             moved_to: if edited { None } else { state.moved_to },
             gone_since: if edited { None } else { state.gone_since },
+            last_found: state.last_found,
+            last_found_at: state.last_found_at,
         }
     }
 }

@@ -75,6 +75,8 @@ mod tests {
             moved_to: Some("https://example.org/new.xml".to_owned()),
             gone_since: Some(at(SEED)),
             postponed_until: Some(at(SEED + 120)),
+            last_found: Some(12),
+            last_found_at: Some(at(SEED)),
         };
         store.set_source_state("scjjrb", &state).expect("set");
         store
