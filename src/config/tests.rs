@@ -401,3 +401,16 @@ fn a_source_test_leaves_the_fingerprint_alone() {
         load(&tested).sources[0].fingerprint
     );
 }
+
+#[test]
+fn the_example_config_carries_a_source_test() {
+    let config = Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("feeds.example.toml"))
+        .expect("feeds.example.toml loads");
+    let tests = &config.source("scjjrb").expect("the page source").tests;
+    assert_eq!(tests.len(), 1);
+    assert_eq!(
+        tests[0].published,
+        Some(ExpectedDate::parse("2018-12-24 11:06").unwrap())
+    );
+    assert_eq!(tests[0].contains, ["重庆经济协作区", "市长联席会"]);
+}
