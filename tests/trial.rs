@@ -262,3 +262,46 @@ async fn an_unknown_source_or_a_bad_config_is_exit_2_and_a_dead_site_exit_1() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("2:1"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_text_feed_shows_the_feed_fields_and_the_page_body() {
+    let site = page_site().await;
+    let rss = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>t</title>\
+         <item><title>荣昌签约</title><link>${{BASE}}{}</link>\
+         <pubDate>Thu, 03 Jan 2019 01:30:00 GMT</pubDate><description>摘要</description></item>\
+         </channel></rss>",
+        STORIES[1]
+    );
+    site.set("/feed.xml", Answer::ok("application/rss+xml", rss));
+    let dir = tempfile::tempdir().unwrap();
+    write_config(
+        dir.path(),
+        &format!(
+            "{}[source.article]\nfull_text = true\nbody = \"#zoom\"\n",
+            common::feed_source("zgrb", "自贡日报", &site.url("/feed.xml"))
+        ),
+    );
+    let (code, stdout, stderr) = run_try(dir.path(), &["zgrb", "--json"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let trial = json_of(&stdout);
+    assert_eq!(trial["kind"], "feed");
+    let fields = trial["articles"][0]["fields"].as_array().unwrap();
+    let rule_of = |name: &str| {
+        fields.iter().find(|f| f["field"] == name).unwrap()["rule"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        (rule_of("title"), rule_of("published"), rule_of("body")),
+        ("feed".into(), "feed".into(), "selector `#zoom`".into())
+    );
+    assert!(rule_of("author").starts_with("generic"), "{fields:?}");
+    assert_eq!(trial["stories"][0]["title"], "荣昌签约");
+    assert_eq!(
+        trial["stories"][0]["published"],
+        "2019-01-03T09:30:00+08:00"
+    );
+    assert!(trial["articles"][0]["body_chars"].as_u64().unwrap() > 200);
+}

@@ -5,12 +5,14 @@
 //! beat filter, links given twice.
 //!
 //! - this file: [`try_source`] and the [`Trial`] it returns (what `try --json` prints);
-//! - `render`: the trial as people read it on a terminal.
+//! - `render`: the trial as people read it on a terminal;
+//! - `warn`: what an operator should look at, from what the trial found.
 //!
 //! Must not: open the store, take the run lock, or write anything (no output, no status); it
 //! works while a `run` holds the lock and before the store exists.
 
 mod render;
+mod warn;
 
 use std::path::PathBuf;
 
@@ -224,7 +226,7 @@ pub async fn try_source(
             dropped,
         });
     }
-    warn_about(&mut trial, rule, &seen, undated);
+    warn::warn_about(&mut trial, rule, &seen, undated);
     Ok(trial)
 }
 
@@ -395,68 +397,3 @@ fn describe_body(shown: &mut TrialArticle, text: &str) {
 
 /// How much of the body's first line is shown.
 const BODY_START_CHARS: usize = 80;
-
-/// What an operator should look at: selectors that found nothing, missing dates, the filter
-/// dropping everything, links given twice.
-fn warn_about(
-    trial: &mut Trial,
-    rule: &SourceRule,
-    seen: &[(String, String, usize)],
-    undated: usize,
-) {
-    let total = trial.stories.len();
-    if total == 0 {
-        trial
-            .warnings
-            .push("the document holds no story: the source yields nothing".to_owned());
-    }
-    if undated > 0 {
-        let hint = match rule.list.as_ref().and_then(|l| l.date.as_ref()) {
-            Some(css) => format!(" (list date selector `{css}`)"),
-            None if rule.kind == SourceKind::Page => " (no `date` in [source.list])".to_owned(),
-            None => String::new(),
-        };
-        trial.warnings.push(format!(
-            "{undated} of {total} stories have no date{hint}: they would carry the time first seen"
-        ));
-    }
-    let dropped: Vec<&str> = trial
-        .stories
-        .iter()
-        .filter_map(|s| s.dropped.as_deref())
-        .collect();
-    if total > 0 && dropped.len() == total {
-        let mut reasons: Vec<&str> = dropped.clone();
-        reasons.sort_unstable();
-        reasons.dedup();
-        trial.warnings.push(format!(
-            "all {total} stories are dropped by the beat filter ([filter]: {}); \
-             set `filter = false` on the source to keep them all",
-            reasons.join("; ")
-        ));
-    }
-    for article in &trial.articles {
-        if let Some(error) = &article.error {
-            trial.warnings.push(format!("story page not read: {error}"));
-        }
-    }
-    for (_, link, count) in seen.iter().filter(|(_, _, c)| *c > 1) {
-        trial.warnings.push(format!(
-            "link {link} is given {count} times: one story is kept"
-        ));
-    }
-    let mut missed: Vec<&String> = trial.articles.iter().flat_map(|a| &a.warnings).collect();
-    missed.sort_unstable();
-    missed.dedup();
-    for warning in missed {
-        let pages = trial
-            .articles
-            .iter()
-            .filter(|a| a.warnings.contains(warning))
-            .count();
-        let read = trial.articles.len();
-        trial
-            .warnings
-            .push(format!("{warning} on {pages} of {read} story pages"));
-    }
-}
