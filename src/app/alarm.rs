@@ -8,14 +8,17 @@
 //! and when ([`SourceState::last_found`], [`SourceState::last_found_at`]). A 304 or an
 //! unchanged body is not "found none": `source` never gets here for those.
 //!
-//! Must not: fetch, store stories, or decide the schedule; it reads and updates the state.
+//! Must not: fetch or store stories; it reads and updates the source's state, and records a
+//! broken pass as the failure it is.
+
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-#[cfg(doc)]
-use crate::model::ErrorClass;
-use crate::model::SourceState;
+use super::report::{SourceReport, SourceStatus};
+use crate::model::{ErrorClass, SourceState};
+use crate::schedule;
 
 /// What a source found the last time it found anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +54,36 @@ pub fn record_found(state: &mut SourceState, count: usize, now: DateTime<Utc>) {
         state.last_found = Some(count as u64);
         state.last_found_at = Some(now);
     }
+}
+
+/// Records a pass that stored what it could as the broken failure it is, and its report so.
+pub fn report_broken(
+    state: &mut SourceState,
+    source: &str,
+    now: DateTime<Utc>,
+    every: Duration,
+    report: SourceReport,
+    message: String,
+) -> SourceReport {
+    forget_body(state);
+    let failure = schedule::Failure {
+        message: message.clone(),
+        class: ErrorClass::Broken,
+        retry_after: None,
+    };
+    schedule::record_failure(state, source, now, every, &failure);
+    SourceReport {
+        status: SourceStatus::Failed,
+        error: Some(message),
+        error_class: Some(ErrorClass::Broken),
+        ..report
+    }
+}
+
+/// A broken source's page is read again next time, not answered 304 or skipped as unchanged.
+pub fn forget_body(state: &mut SourceState) {
+    state.validators = Default::default();
+    state.body_hash = None;
 }
 
 /// The article selectors that matched nothing on every one of `pages` (each page's extractor

@@ -95,6 +95,16 @@ struct Outcome {
     broken: Option<String>,
 }
 
+impl Outcome {
+    fn of(report: SourceReport, freshness: schedule::Freshness) -> Outcome {
+        Outcome {
+            report,
+            freshness,
+            broken: None,
+        }
+    }
+}
+
 /// Runs one source and records the result in the store's source state.
 #[tracing::instrument(level = "info", skip_all, fields(source = %rule.id))]
 pub async fn process(rule: &SourceRule, run: &RunContext<'_>) -> SourceReport {
@@ -133,7 +143,8 @@ pub async fn process(rule: &SourceRule, run: &RunContext<'_>) -> SourceReport {
             ..
         }) => {
             state.stories += report.new as u64;
-            broken(rule, &mut state, run, every, report, message)
+            tracing::warn!(source = %rule.id, url, error = %message, "source broken");
+            alarm::report_broken(&mut state, &rule.id, run.now, every, report, message)
         }
         Ok(outcome) => {
             schedule::record_success(&mut state, run.now, every, outcome.freshness);
@@ -147,7 +158,7 @@ pub async fn process(rule: &SourceRule, run: &RunContext<'_>) -> SourceReport {
             };
             let failure = error.failure();
             if failure.class == ErrorClass::Broken {
-                forget_body(&mut state);
+                alarm::forget_body(&mut state);
             }
             schedule::record_failure(&mut state, &rule.id, run.now, every, &failure);
             let mut report = failed(rule, failure.message, http_status);
@@ -168,37 +179,6 @@ pub async fn process(rule: &SourceRule, run: &RunContext<'_>) -> SourceReport {
         return failed(rule, format!("cannot record the source's state: {e}"), None);
     }
     report
-}
-
-/// A pass that stored what it could but is reported failed (see `alarm`).
-fn broken(
-    rule: &SourceRule,
-    state: &mut SourceState,
-    run: &RunContext<'_>,
-    every: std::time::Duration,
-    report: SourceReport,
-    message: String,
-) -> SourceReport {
-    tracing::warn!(source = %rule.id, url = %rule.url, error = %message, "source broken");
-    forget_body(state);
-    let failure = schedule::Failure {
-        message: message.clone(),
-        class: ErrorClass::Broken,
-        retry_after: None,
-    };
-    schedule::record_failure(state, &rule.id, run.now, every, &failure);
-    SourceReport {
-        status: SourceStatus::Failed,
-        error: Some(message),
-        error_class: Some(ErrorClass::Broken),
-        ..report
-    }
-}
-
-/// A broken source's page is read again next time, not answered 304 or skipped as unchanged.
-fn forget_body(state: &mut SourceState) {
-    state.validators = Default::default();
-    state.body_hash = None;
 }
 
 /// `error`, or the broken-source alarm when the source found stories before.
@@ -239,11 +219,7 @@ async fn pass(
         Fetched::NotModified { .. } => {
             report.status = SourceStatus::NotModified;
             report.http_status = Some(304);
-            return Ok(Outcome {
-                report,
-                freshness,
-                broken: None,
-            });
+            return Ok(Outcome::of(report, freshness));
         }
         Fetched::Body(body) => body,
     };
@@ -252,11 +228,7 @@ async fn pass(
     let body_hash = content_hash(&[&String::from_utf8_lossy(&body.bytes)]);
     if state.body_hash.as_deref() == Some(body_hash.as_str()) {
         report.status = SourceStatus::NotModified;
-        return Ok(Outcome {
-            report,
-            freshness,
-            broken: None,
-        });
+        return Ok(Outcome::of(report, freshness));
     }
 
     let tz = rule.timezone_or(run.timezone);
@@ -397,9 +369,8 @@ async fn pass(
     let broken = alarm::selectors_missed_everywhere(&page_warnings)
         .map(|missed| found.map_or_else(|| missed.clone(), |f| f.alarm(&missed, tz)));
     Ok(Outcome {
-        report,
-        freshness,
         broken,
+        ..Outcome::of(report, freshness)
     })
 }
 
