@@ -151,8 +151,11 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff) on stdout.
-    Man,
+    /// Print the manual page (roff) on stdout: `beatwire man | man -l -`.
+    Man {
+        /// The page of this subcommand (beatwire-COMMAND(1)) instead of beatwire(1).
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -351,10 +354,24 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
             print_bytes(&script)?;
             Ok(Exit::Success)
         }
-        Command::Man => {
+        Command::Man { command } => {
+            let mut cli = Cli::command();
+            cli.build();
+            let man = match &command {
+                None => clap_mangen::Man::new(cli),
+                Some(name) => {
+                    let Some(sub) = cli.find_subcommand(name) else {
+                        eprintln!("beatwire: no subcommand `{name}`");
+                        return Ok(Exit::Usage);
+                    };
+                    let title = format!("beatwire-{}", sub.get_name());
+                    clap_mangen::Man::new(sub.clone())
+                        .title(title)
+                        .source(format!("beatwire {}", env!("CARGO_PKG_VERSION")))
+                }
+            };
             let mut page = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut page)
+            man.render(&mut page)
                 .context("cannot render the manual page")?;
             print_bytes(&page)?;
             Ok(Exit::Success)

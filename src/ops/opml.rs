@@ -84,8 +84,12 @@ pub fn export_published(config: &Config) -> Result<String, OpmlError> {
     let title = &config.beat.title;
     let mut files = vec![
         (title.clone(), RSS_FILE.to_owned(), "RSS 2.0"),
-        (title.clone(), ATOM_FILE.to_owned(), "Atom 1.0"),
-        (title.clone(), JSON_FILE.to_owned(), "JSON Feed 1.1"),
+        (format!("{title} (Atom)"), ATOM_FILE.to_owned(), "Atom 1.0"),
+        (
+            format!("{title} (JSON Feed)"),
+            JSON_FILE.to_owned(),
+            "JSON Feed 1.1",
+        ),
     ];
     for category in &channel.categories {
         files.push((
