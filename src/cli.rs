@@ -390,63 +390,7 @@ async fn add(config: &std::path::Path, args: AddArgs) -> anyhow::Result<Exit> {
     };
     let plan = ops::add::plan(&file, &request, &fetcher, Utc::now()).await?;
     file.replace(&plan.text)?;
-    let source = &plan.source;
-    let mut out = String::new();
-    match &plan.found {
-        ops::add::Found::Feed(feed) => out.push_str(&format!(
-            "{}: {} \"{}\", {} items\n",
-            feed.url,
-            ops::add::format_name(feed.format),
-            feed.title.as_deref().unwrap_or(""),
-            feed.items
-        )),
-        ops::add::Found::Discovered { page, feeds } => out.push_str(&format!(
-            "{page} names {} feed(s):\n{}\n",
-            feeds.len(),
-            ops::add::list_feeds(feeds)
-        )),
-        ops::add::Found::Page(guessed) => {
-            let list = &guessed.selectors;
-            out.push_str(&format!(
-                "{}: no feed; guessed [source.list] item = \"{}\"{}{}, {} stories:\n",
-                source.url,
-                list.item,
-                list.link
-                    .as_ref()
-                    .map(|l| format!(", link = \"{l}\""))
-                    .unwrap_or_default(),
-                list.date
-                    .as_ref()
-                    .map(|d| format!(", date = \"{d}\""))
-                    .unwrap_or_default(),
-                guessed.stories.len()
-            ));
-            for story in guessed.stories.iter().take(5) {
-                out.push_str(&format!(
-                    "  {}  {}\n",
-                    story.title.as_deref().unwrap_or("(untitled)"),
-                    story.link.as_deref().unwrap_or("")
-                ));
-            }
-        }
-    }
-    let kind = match source.kind {
-        crate::model::SourceKind::Feed => "feed",
-        crate::model::SourceKind::Page => "page",
-    };
-    out.push_str(&format!(
-        "added {kind} source `{}` ({}) to {}",
-        source.id,
-        source.url,
-        config.display()
-    ));
-    if source.kind == crate::model::SourceKind::Page {
-        out.push_str(&format!(
-            "\nthe selectors are a guess: confirm them with `beatwire try {}`",
-            source.id
-        ));
-    }
-    print_line(&out)?;
+    print_line(&plan.describe(config))?;
     Ok(Exit::Success)
 }
 

@@ -291,6 +291,25 @@ async fn the_new_fixture_page_gets_its_table_list_guessed() {
     assert_eq!(list.date.as_ref().map(|d| d.text.as_str()), Some("td.rq"));
 }
 
+// See: `add` called "not a feed" on pages that open with `<div>` or `<table>` (no <html>).
+#[tokio::test]
+async fn an_html_fragment_is_read_as_a_page() {
+    let site = TestSite::start().await;
+    let page = String::from_utf8(fixture("add/gov-list.html")).unwrap();
+    let body = page
+        .split("<body>")
+        .nth(1)
+        .unwrap()
+        .replace("</body>\n</html>", "");
+    assert!(body.trim_start().starts_with("<div class=\"header\">"));
+    site.set("/qyhz/", Answer::ok("text/html", body));
+    let dir = tempfile::tempdir().unwrap();
+    config_with_comments(dir.path(), "");
+    let out = run(&["add", &site.url("/qyhz/")], dir.path()).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(load(dir.path()).sources[0].kind, SourceKind::Page);
+}
+
 #[tokio::test]
 async fn nothing_to_add_exits_1_and_writes_nothing() {
     let site = TestSite::start().await;

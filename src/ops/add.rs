@@ -12,6 +12,7 @@
 //! caller writes it with [`FeedsFile::replace`].
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use url::Url;
@@ -27,6 +28,8 @@ use crate::parse::{FeedFormat, ParseError, ParsedFeed, parse_feed};
 
 /// Most feeds of one page fetched to confirm them.
 pub const MAX_CANDIDATES: usize = 10;
+/// Stories of a guessed list shown to the operator.
+const SHOWN_STORIES: usize = 5;
 
 /// What the operator asked for.
 #[derive(Debug, Clone)]
@@ -85,6 +88,78 @@ pub struct Plan {
     pub text: String,
 }
 
+impl Plan {
+    /// What `beatwire add` prints once the source is written to `config`.
+    pub fn describe(&self, config: &Path) -> String {
+        let source = &self.source;
+        let mut out = String::new();
+        match &self.found {
+            Found::Feed(feed) => {
+                let _ = writeln!(
+                    out,
+                    "{}: {} \"{}\", {} items",
+                    feed.url,
+                    format_name(feed.format),
+                    feed.title.as_deref().unwrap_or(""),
+                    feed.items
+                );
+            }
+            Found::Discovered { page, feeds } => {
+                let _ = writeln!(
+                    out,
+                    "{page} names {} feed(s):\n{}",
+                    feeds.len(),
+                    list_feeds(feeds)
+                );
+            }
+            Found::Page(guessed) => {
+                let list = &guessed.selectors;
+                let optional = |key: &str, css: &Option<String>| {
+                    css.as_ref()
+                        .map(|css| format!(", {key} = \"{css}\""))
+                        .unwrap_or_default()
+                };
+                let _ = writeln!(
+                    out,
+                    "{}: no feed; guessed [source.list] item = \"{}\"{}{}, {} stories:",
+                    source.url,
+                    list.item,
+                    optional("link", &list.link),
+                    optional("date", &list.date),
+                    guessed.stories.len()
+                );
+                for story in guessed.stories.iter().take(SHOWN_STORIES) {
+                    let _ = writeln!(
+                        out,
+                        "  {}  {}",
+                        story.title.as_deref().unwrap_or("(untitled)"),
+                        story.link.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+        let kind = match source.kind {
+            SourceKind::Feed => "feed",
+            SourceKind::Page => "page",
+        };
+        let _ = write!(
+            out,
+            "added {kind} source `{}` ({}) to {}",
+            source.id,
+            source.url,
+            config.display()
+        );
+        if source.kind == SourceKind::Page {
+            let _ = write!(
+                out,
+                "\nthe selectors are a guess: confirm them with `beatwire try {}`",
+                source.id
+            );
+        }
+        out
+    }
+}
+
 /// Fetches `request.url` and plans the new source; nothing is written.
 pub async fn plan(
     file: &FeedsFile,
@@ -105,6 +180,11 @@ pub async fn plan(
             (url, Found::Feed(found))
         }
         Err(ParseError::Html) => from_page(file, request, fetcher, &fetched, now).await?,
+        // Markup that is no feed: an HTML fragment with no <html> or doctype, read as a page.
+        // See: `add` called "not a feed" on pages that open with `<div>` or `<table>`.
+        Err(ParseError::NotAFeed { .. }) if is_markup(&fetched.text) => {
+            from_page(file, request, fetcher, &fetched, now).await?
+        }
         Err(e) => {
             return Err(AddError::NothingFound {
                 url: request.url.to_string(),
@@ -146,6 +226,12 @@ async fn fetch_text(fetcher: &Fetcher, url: &Url) -> Result<FetchedText, AddErro
             reason: "HTTP 304 to a request without validators".to_owned(),
         }),
     }
+}
+
+/// Whether `text` opens with a tag (after white space, a BOM and comments aside).
+fn is_markup(text: &str) -> bool {
+    text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .starts_with('<')
 }
 
 fn found_feed(url: Url, feed: ParsedFeed) -> FoundFeed {

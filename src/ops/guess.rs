@@ -21,6 +21,7 @@ use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use super::edit::ListSelectors;
+use super::selector::{MIN_SHARE, classes, inner_selector, path_to, step_of};
 use crate::config::{Css, ListRule};
 use crate::extract::read_list;
 use crate::model::RawItem;
@@ -34,8 +35,6 @@ pub const MIN_TITLE_CHARS: usize = 5;
 const MIN_AVERAGE_TITLE_CHARS: f64 = 6.0;
 /// Longest text of an element taken for a date.
 const MAX_DATE_CHARS: usize = 40;
-/// Share of stories a date or link selector must work for.
-const MIN_SHARE: f64 = 0.6;
 
 /// Elements that never hold a story.
 const NOT_ITEMS: &[&str] = &[
@@ -235,107 +234,6 @@ fn selectors_for(
         title: None,
         date,
     })
-}
-
-/// A selector that finds `target` as the first match inside `item` for enough of the pairs:
-/// the target's tag and classes, then with its position, then under its parent's position.
-fn inner_selector(pairs: &[(ElementRef<'_>, ElementRef<'_>)], stories: usize) -> Option<String> {
-    let (item, sample) = pairs.first()?;
-    let base = step_of(sample.value().name(), &classes(*sample));
-    let position = |e: ElementRef<'_>| e.prev_siblings().filter_map(ElementRef::wrap).count() + 1;
-    let mut candidates = vec![
-        base.clone(),
-        format!("{base}:last-child"),
-        format!("{base}:nth-child({})", position(*sample)),
-    ];
-    if let Some(parent) = sample
-        .parent()
-        .and_then(ElementRef::wrap)
-        .filter(|p| p.id() != item.id())
-    {
-        let tag = parent.value().name();
-        let parent_step = step_of(tag, &classes(parent));
-        if parent_step != tag {
-            candidates.push(format!("{parent_step} > {base}"));
-        }
-        candidates.push(format!("{tag}:last-child > {base}"));
-        candidates.push(format!("{tag}:nth-child({}) > {base}", position(parent)));
-    }
-    candidates.into_iter().find(|css| {
-        let Ok(selector) = Selector::parse(css) else {
-            return false;
-        };
-        let hits = pairs
-            .iter()
-            .filter(|(item, target)| {
-                item.select(&selector)
-                    .next()
-                    .is_some_and(|e| e.id() == target.id())
-            })
-            .count();
-        hits as f64 >= stories as f64 * MIN_SHARE
-    })
-}
-
-/// A selector for `element` alone: its id, a class only it has, or its parent's path and a step.
-fn path_to(document: &Html, element: ElementRef<'_>) -> Option<String> {
-    let tag = element.value().name();
-    let unique = |css: &str| {
-        Selector::parse(css)
-            .ok()
-            .is_some_and(|s| document.select(&s).count() == 1)
-    };
-    if let Some(id) = element.value().id().filter(|id| is_ident(id)) {
-        let css = format!("{tag}#{id}");
-        if unique(&css) {
-            return Some(css);
-        }
-    }
-    let own = classes(element);
-    let step = step_of(tag, &own);
-    if !own.is_empty() && unique(&step) {
-        return Some(step);
-    }
-    if matches!(tag, "html" | "body") {
-        return Some(tag.to_owned());
-    }
-    let parent = element.parent().and_then(ElementRef::wrap)?;
-    let same_tag: Vec<ElementRef<'_>> = parent
-        .children()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| e.value().name() == tag)
-        .collect();
-    let step = if same_tag.len() > 1 {
-        let nth = same_tag.iter().position(|e| e.id() == element.id())? + 1;
-        format!("{step}:nth-of-type({nth})")
-    } else {
-        step
-    };
-    Some(format!("{} > {step}", path_to(document, parent)?))
-}
-
-fn step_of(tag: &str, classes: &[&str]) -> String {
-    let mut step = tag.to_owned();
-    for class in classes {
-        step.push('.');
-        step.push_str(class);
-    }
-    step
-}
-
-/// The element's classes that can be written in a selector as they are.
-fn classes(element: ElementRef<'_>) -> Vec<&str> {
-    let mut out: Vec<&str> = element.value().classes().filter(|c| is_ident(c)).collect();
-    out.sort_unstable();
-    out
-}
-
-fn is_ident(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 fn first_link(item: ElementRef<'_>) -> Option<ElementRef<'_>> {

@@ -6,6 +6,7 @@
 //!   read as a page source with guessed `[source.list]` selectors.
 //! - [`discover`]: the feeds an HTML page names (`<link rel="alternate">`, `<a>` to feed paths).
 //! - [`guess`]: the repeated container of story links on a list page, as `[source.list]`.
+//! - [`selector`]: CSS selectors written for chosen elements of a page (for `guess`).
 //! - [`opml`]: OPML 2.0 export of the feed sources or the published feeds, and import.
 //! - [`edit`]: [`FeedsFile`](edit::FeedsFile): appends `[[source]]` tables with toml_edit,
 //!   leaving every other byte as it was; the new text must load before it is written, and it
@@ -20,3 +21,4 @@ pub mod edit;
 pub mod guess;
 pub mod names;
 pub mod opml;
+pub mod selector;
