@@ -127,6 +127,24 @@ async fn a_derived_id_is_made_unique_and_an_explicit_one_is_kept() {
         load(dir.path()).source("cqrb").unwrap().name,
         "重庆日报 · 区域合作"
     );
+    // An explicit id that is taken is refused, not renamed.
+    site.set(
+        "/feed.json",
+        Answer::ok("application/feed+json", fixture("sites/ynrb/feed.json")),
+    );
+    let before = feeds_toml(dir.path());
+    let out = run(
+        &["add", &site.url("/feed.json"), "--id", "cqrb"],
+        dir.path(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("`cqrb` is already taken"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(feeds_toml(dir.path()), before);
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use scraper::{Html, Selector};
 use url::Url;
 
+use crate::extract::guard::{MAX_NESTING, within_depth};
 use crate::normalise::{canonical_link, clean_text, resolve};
 
 /// Link types that announce a feed.
@@ -47,7 +48,7 @@ pub struct Candidate {
 /// The feeds `html` names, `<link rel="alternate">` first, each once, in page order. `page` is
 /// the page's URL (after redirects); a `<base href>` in the page wins over it.
 pub fn discover(html: &str, page: &Url) -> Vec<Candidate> {
-    let document = Html::parse_document(html);
+    let document = Html::parse_document(within_depth(html, MAX_NESTING));
     let base = document
         .select(&BASE)
         .next()

@@ -23,6 +23,7 @@ use url::Url;
 use super::edit::ListSelectors;
 use super::selector::{MIN_SHARE, classes, inner_selector, path_to, step_of};
 use crate::config::{Css, ListRule};
+use crate::extract::guard::{MAX_NESTING, within_depth};
 use crate::extract::read_list;
 use crate::model::RawItem;
 use crate::normalise::{clean_text, find_date, resolve};
@@ -58,7 +59,7 @@ pub struct GuessedList {
 
 /// The best list of stories on `html` (served at `page`), or `None` when nothing repeats.
 pub fn guess_list(html: &str, page: &Url, tz: Tz, now: DateTime<Utc>) -> Option<GuessedList> {
-    let document = Html::parse_document(html);
+    let document = Html::parse_document(within_depth(html, MAX_NESTING));
     let mut best: Option<(f64, ElementRef<'_>, Vec<Member<'_>>)> = None;
     for parent in document
         .root_element()
@@ -352,6 +353,24 @@ mod tests {
         assert_eq!(
             guessed.stories[0].link.as_deref(),
             Some("http://www.example.cn/news/202611/t20261120_1201.html")
+        );
+    }
+
+    // See: `add` on a page of 20,000 nested <div>s ran for minutes (paths as deep as the page).
+    #[test]
+    fn a_deeply_nested_page_is_cut_and_gives_no_endless_path() {
+        let list = "<ul><li><a href=\"/a\">成渝地区双城经济圈建设推进</a></li>\
+                    <li><a href=\"/b\">成渝地区双城经济圈建设推进二</a></li>\
+                    <li><a href=\"/c\">成渝地区双城经济圈建设推进三</a></li></ul>";
+        let deep = format!("<body>{}{list}", "<div>".repeat(20_000));
+        assert!(guess(&deep).is_none());
+        let shallow = format!("<body>{}{list}", "<div>".repeat(5));
+        let guessed = guess(&shallow).unwrap();
+        assert_eq!(guessed.stories.len(), 3);
+        assert!(
+            guessed.selectors.item.ends_with("> ul > li"),
+            "{}",
+            guessed.selectors.item
         );
     }
 }

@@ -9,6 +9,8 @@ use scraper::{ElementRef, Html, Selector};
 
 /// Share of items a selector made by [`inner_selector`] must work for.
 pub const MIN_SHARE: f64 = 0.6;
+/// Most steps of a path: a longer one would break at the first change of the page.
+pub const MAX_PATH_STEPS: usize = 10;
 
 /// A selector that finds `target` as the first match inside `item` for enough of the pairs:
 /// the target's tag and classes, then with its position, then under its parent's position.
@@ -53,8 +55,16 @@ pub fn inner_selector(
     })
 }
 
-/// A selector for `element` alone: its id, a class only it has, or its parent's path and a step.
+/// A selector for `element` alone: its id, a class only it has, or its parent's path and a step;
+/// `None` when that takes more than [`MAX_PATH_STEPS`] steps.
 pub fn path_to(document: &Html, element: ElementRef<'_>) -> Option<String> {
+    path_within(document, element, MAX_PATH_STEPS)
+}
+
+fn path_within(document: &Html, element: ElementRef<'_>, steps: usize) -> Option<String> {
+    if steps == 0 {
+        return None;
+    }
     let tag = element.value().name();
     let unique = |css: &str| {
         Selector::parse(css)
@@ -87,7 +97,10 @@ pub fn path_to(document: &Html, element: ElementRef<'_>) -> Option<String> {
     } else {
         step
     };
-    Some(format!("{} > {step}", path_to(document, parent)?))
+    Some(format!(
+        "{} > {step}",
+        path_within(document, parent, steps - 1)?
+    ))
 }
 
 pub fn step_of(tag: &str, classes: &[&str]) -> String {
@@ -137,5 +150,9 @@ mod tests {
         );
         assert_eq!(path("p", 0), "p.one.only");
         assert_eq!(path("ul", 0), "body > div.box:nth-of-type(1) > ul");
+
+        let deep = Html::parse_document(&format!("<body>{}<ul></ul>", "<div>".repeat(20)));
+        let ul = deep.select(&Selector::parse("ul").unwrap()).next().unwrap();
+        assert_eq!(path_to(&deep, ul), None, "too deep to be worth writing");
     }
 }
