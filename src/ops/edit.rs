@@ -128,15 +128,22 @@ impl FeedsFile {
                 });
             }
         }
+        // A file written with CRLF line ends gets CRLF in the new tables too.
+        let newline = if self.text.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        let blank = newline.repeat(2);
         let mut text = self.text.clone();
         for source in sources {
             if !text.is_empty() && !text.ends_with('\n') {
-                text.push('\n');
+                text.push_str(newline);
             }
-            if !text.is_empty() && !text.ends_with("\n\n") {
-                text.push('\n');
+            if !text.is_empty() && !text.ends_with(&blank) {
+                text.push_str(newline);
             }
-            text.push_str(&render(source));
+            text.push_str(&render(source).replace('\n', newline));
         }
         let loaded = Config::from_toml(&text, &self.path).map_err(|e| EditError::WouldNotLoad {
             file: file.clone(),
@@ -189,8 +196,11 @@ impl FeedsFile {
 pub fn render(source: &NewSource) -> String {
     let mut table = Table::new();
     table["id"] = value(source.id.as_str());
+    // Names and labels are one line: white space inside them (a feed title broken over two
+    // lines) becomes one space.
+    let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some(name) = &source.name {
-        table["name"] = value(name.as_str());
+        table["name"] = value(one_line(name));
     }
     table["url"] = value(source.url.as_str());
     table["kind"] = value(match source.kind {
@@ -198,7 +208,7 @@ pub fn render(source: &NewSource) -> String {
         SourceKind::Page => "page",
     });
     if let Some(category) = &source.category {
-        table["category"] = value(category.as_str());
+        table["category"] = value(one_line(category));
     }
     if let Some(site) = &source.site {
         table["site"] = value(site.as_str());
@@ -237,7 +247,7 @@ mod tests {
     fn page_source() -> NewSource {
         NewSource {
             id: "zgrb-jjxz".to_owned(),
-            name: Some("自贡日报 \"经济\"".to_owned()),
+            name: Some("自贡日报\n \"经济\"".to_owned()),
             url: Url::parse("http://www.zgrb.cn/jjxz/").unwrap(),
             kind: SourceKind::Page,
             category: Some("产业协作".to_owned()),
@@ -261,5 +271,39 @@ mod tests {
              url = \"http://www.zgrb.cn/jjxz/\"\nkind = \"page\"\ncategory = \"产业协作\"\n\
              \n[source.list]\nitem = \"ul.news > li\"\ndate = \"span.date\"\n"
         );
+    }
+
+    fn file(text: &str) -> FeedsFile {
+        let path = PathBuf::from("feeds.toml");
+        FeedsFile {
+            config: Config::from_toml(text, &path).unwrap(),
+            path,
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn new_tables_follow_a_blank_line_and_the_file_s_own_line_ends() {
+        let beat = "[beat]\ntitle = \"t\"\nlink = \"https://example.org/\"\n# last words";
+        let source = NewSource {
+            list: None,
+            kind: SourceKind::Feed,
+            comment: Vec::new(),
+            ..page_source()
+        };
+        let text = file(beat)
+            .with_sources(std::slice::from_ref(&source))
+            .unwrap();
+        assert_eq!(
+            text.strip_prefix(beat).unwrap(),
+            format!("\n\n{}", render(&source))
+        );
+        let crlf = beat.replace('\n', "\r\n");
+        let text = file(&crlf)
+            .with_sources(std::slice::from_ref(&source))
+            .unwrap();
+        let added = text.strip_prefix(crlf.as_str()).unwrap();
+        assert!(added.starts_with("\r\n\r\n[[source]]\r\n"), "{added:?}");
+        assert!(!added.replace("\r\n", "").contains('\n'), "{added:?}");
     }
 }

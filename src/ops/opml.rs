@@ -125,9 +125,18 @@ pub fn plan_import(
     name: &str,
     file: &FeedsFile,
 ) -> Result<(Vec<NewSource>, Vec<Skipped>), OpmlError> {
-    let document = opml::OPML::from_str(text).map_err(|e| OpmlError::Invalid {
-        file: name.to_owned(),
-        reason: e.to_string(),
+    let document = opml::OPML::from_str(text).map_err(|e| {
+        // The XML parser's own message (with its line:column) is the cause of a generic one.
+        let mut reason = e.to_string();
+        let mut cause = std::error::Error::source(&e);
+        while let Some(inner) = cause {
+            reason = format!("{reason}: {inner}");
+            cause = inner.source();
+        }
+        OpmlError::Invalid {
+            file: name.to_owned(),
+            reason,
+        }
     })?;
     let mut feeds = Vec::new();
     collect(&document.body.outlines, None, &mut feeds);
