@@ -390,3 +390,28 @@ async fn add_never_writes_a_file_that_would_not_load() {
 fn text_of(out: &Output) -> String {
     format!("{}{}", text(&out.stdout), text(&out.stderr))
 }
+
+#[tokio::test]
+async fn the_projects_own_feeds_toml_keeps_every_byte() {
+    let site = TestSite::start().await;
+    rss_site(&site);
+    let dir = tempfile::tempdir().unwrap();
+    let own =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("feeds.toml")).unwrap();
+    std::fs::write(dir.path().join("feeds.toml"), &own).unwrap();
+    let sources = load(dir.path()).sources.len();
+    let out = run(
+        &["add", &site.url("/jjxz/rss.xml"), "--category", "产业协作"],
+        dir.path(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let after = feeds_toml(dir.path());
+    assert!(after.starts_with(&own));
+    let config = load(dir.path());
+    assert_eq!(config.sources.len(), sources + 1);
+    assert_eq!(
+        config.sources.last().map(|s| s.url.to_string()),
+        Some(site.url("/jjxz/rss.xml"))
+    );
+}

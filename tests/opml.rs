@@ -318,3 +318,36 @@ fn a_file_that_is_not_opml_changes_nothing_and_exits_2() {
         );
     }
 }
+
+#[test]
+fn the_projects_own_feed_sources_export_and_import_back() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = Config::load(&root.join("feeds.toml")).unwrap();
+    let feeds: Vec<String> = config
+        .sources
+        .iter()
+        .filter(|s| s.kind == beatwire::model::SourceKind::Feed)
+        .map(|s| s.url.to_string())
+        .collect();
+    assert!(!feeds.is_empty());
+    let out = beatwire(&["--config", "feeds.toml", "opml", "export"], root);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let exported = text(&out.stdout);
+    let (_, _, outlines) = read_opml(&exported);
+    let urls: Vec<String> = outlines
+        .iter()
+        .filter_map(|o| attr(o, "xmlUrl").map(str::to_owned))
+        .collect();
+    assert_eq!(urls, feeds);
+
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "");
+    std::fs::write(dir.path().join("own.opml"), &exported).unwrap();
+    let out = beatwire(&["opml", "import", "own.opml"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).ends_with(&format!("{} added, 0 skipped\n", feeds.len())),
+        "{}",
+        text(&out.stdout)
+    );
+}
