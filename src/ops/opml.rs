@@ -242,6 +242,83 @@ fn render(document: &opml::OPML) -> Result<String, OpmlError> {
         .to_string()
         .map_err(|e| OpmlError::Write(e.to_string()))?;
     Ok(format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{xml}\n"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
+        indent(&xml)
     ))
+}
+
+/// One element per line, two spaces per level; an element holding only text stays on its line.
+///
+/// Written by hand because the `opml` crate writes one line. It is safe on well-formed XML: a
+/// `<` never appears raw in text or attribute values, so every `<` opens a tag, and a tag ends
+/// at the first `>` outside quotes.
+fn indent(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len() + xml.len() / 8);
+    let mut depth = 0usize;
+    let mut rest = xml;
+    // Whether the last thing written was an opening tag (its text and end stay on its line).
+    let mut opened = false;
+    while let Some(start) = rest.find('<') {
+        let text = &rest[..start];
+        let Some(len) = tag_length(&rest[start..]) else {
+            break;
+        };
+        let tag = &rest[start..=start + len];
+        rest = &rest[start + len + 1..];
+        if tag.starts_with("</") {
+            depth = depth.saturating_sub(1);
+            if opened {
+                out.push_str(text);
+            } else {
+                out.push('\n');
+                out.push_str(&"  ".repeat(depth));
+            }
+            out.push_str(tag);
+            opened = false;
+        } else {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&"  ".repeat(depth));
+            out.push_str(tag);
+            opened = !tag.ends_with("/>");
+            if opened {
+                depth += 1;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.push('\n');
+    out
+}
+
+/// The index of the `>` that ends the tag `tag` starts with, quoted values skipped.
+fn tag_length(tag: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    for (i, c) in tag.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_element_gets_its_own_line() {
+        let xml = r#"<opml version="2.0"><head><title>a &lt;b&gt;</title></head><body><outline text="x > y"><outline text="y" xmlUrl="https://e.org/?a=1&amp;b=2"/></outline></body></opml>"#;
+        assert_eq!(
+            indent(xml),
+            "<opml version=\"2.0\">\n  <head>\n    <title>a &lt;b&gt;</title>\n  </head>\n  \
+             <body>\n    <outline text=\"x > y\">\n      \
+             <outline text=\"y\" xmlUrl=\"https://e.org/?a=1&amp;b=2\"/>\n    </outline>\n  \
+             </body>\n</opml>\n"
+        );
+    }
 }
