@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::Utc;
 use chrono_tz::Tz;
-use clap::{ArgAction, Parser, Subcommand};
+use clap::{ArgAction, CommandFactory, Parser, Subcommand};
 use url::Url;
 
 use crate::app::inspect::{PageFields, PageOutcome, PageReading};
@@ -19,7 +19,8 @@ use crate::app::progress::{Progress, Silent};
 use crate::app::{self, RunOptions, report::RunReport};
 use crate::config::{Config, ConfigError, DEFAULT_TIMEZONE};
 use crate::fetch::Fetcher;
-use crate::{demo, serve};
+use crate::ops::edit::{EditError, FeedsFile};
+use crate::{demo, ops, serve};
 
 /// Exit codes, as scripts and cron rely on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,6 +145,51 @@ pub enum Command {
         #[arg(long, default_value = demo::DEFAULT_SERVE_ADDR)]
         addr: String,
     },
+    /// Add a source to the config from a URL: a feed, a page naming feeds, or a news page
+    /// (with guessed list selectors).
+    Add(AddArgs),
+    /// OPML 2.0: export the feed sources or the published feeds, import feed sources.
+    Opml {
+        #[command(subcommand)]
+        command: OpmlCommand,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout: `beatwire man | man -l -`.
+    Man {
+        /// The page of this subcommand (beatwire-COMMAND(1)) instead of beatwire(1).
+        command: Option<String>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The feed or page to add.
+    pub url: Url,
+    /// The source id [default: from the URL's host and path, made unique]
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The source's `category` (a label that groups sources, e.g. in OPML).
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Of several feeds named by a page, add the first.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OpmlCommand {
+    /// Print the feed sources (or, with --published, the published feeds) as OPML 2.0.
+    Export {
+        /// The feeds beatwire publishes, at their URLs under [beat].feed_url.
+        #[arg(long)]
+        published: bool,
+    },
+    /// Add the feed outlines of an OPML file as feed sources; skip the ones already present.
+    Import { file: PathBuf },
 }
 
 #[derive(Debug, clap::Args)]
@@ -330,6 +376,97 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
                 Exit::Success
             })
         }
+        Command::Add(args) => add(&cli.config, args).await,
+        Command::Opml { command } => opml(&cli.config, command),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "beatwire", &mut script);
+            print_bytes(&script)?;
+            Ok(Exit::Success)
+        }
+        Command::Man { command } => {
+            let mut cli = Cli::command();
+            cli.build();
+            let man = match &command {
+                None => clap_mangen::Man::new(cli),
+                Some(name) => {
+                    let Some(sub) = cli.find_subcommand(name) else {
+                        eprintln!("beatwire: no subcommand `{name}`");
+                        return Ok(Exit::Usage);
+                    };
+                    let title = format!("beatwire-{}", sub.get_name());
+                    clap_mangen::Man::new(sub.clone())
+                        .title(title)
+                        .source(format!("beatwire {}", env!("CARGO_PKG_VERSION")))
+                }
+            };
+            let mut page = Vec::new();
+            man.render(&mut page)
+                .context("cannot render the manual page")?;
+            print_bytes(&page)?;
+            Ok(Exit::Success)
+        }
+    }
+}
+
+async fn add(config: &std::path::Path, args: AddArgs) -> anyhow::Result<Exit> {
+    let file = FeedsFile::open(config)?;
+    let fetcher = Fetcher::new(&file.config.fetch)?;
+    let request = ops::add::AddRequest {
+        url: args.url,
+        id: args.id,
+        category: args.category,
+        take_first: args.yes,
+    };
+    let plan = ops::add::plan(&file, &request, &fetcher, Utc::now()).await?;
+    file.replace(&plan.text)?;
+    print_line(&plan.describe(config))?;
+    Ok(Exit::Success)
+}
+
+fn opml(config: &std::path::Path, command: OpmlCommand) -> anyhow::Result<Exit> {
+    match command {
+        OpmlCommand::Export { published } => {
+            let config = Config::load(config)?;
+            let xml = if published {
+                ops::opml::export_published(&config)?
+            } else {
+                ops::opml::export_sources(&config)?
+            };
+            print_bytes(xml.as_bytes())?;
+        }
+        OpmlCommand::Import { file: opml_file } => {
+            let file = FeedsFile::open(config)?;
+            let text =
+                std::fs::read_to_string(&opml_file).map_err(|e| ops::opml::OpmlError::Invalid {
+                    file: opml_file.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+            let name = opml_file.display().to_string();
+            let (added, skipped) = ops::opml::plan_import(&text, &name, &file)?;
+            if !added.is_empty() {
+                file.replace(&file.with_sources(&added)?)?;
+            }
+            let mut out = String::new();
+            for source in &added {
+                out.push_str(&format!("added {}  {}\n", source.id, source.url));
+            }
+            for skip in &skipped {
+                out.push_str(&format!("skipped {}: {}\n", skip.url, skip.reason));
+            }
+            out.push_str(&format!("{} added, {} skipped", added.len(), skipped.len()));
+            print_line(&out)?;
+        }
+    }
+    Ok(Exit::Success)
+}
+
+/// Writes bytes on stdout; a closed pipe ends quietly, as in [`print_line`].
+fn print_bytes(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        other => Ok(other?),
     }
 }
 
@@ -584,6 +721,8 @@ fn parse_every(text: &str) -> Result<Duration, String> {
 pub fn exit_for(error: &anyhow::Error) -> Exit {
     if error.downcast_ref::<ConfigError>().is_some()
         || error.downcast_ref::<app::UnknownSource>().is_some()
+        || error.downcast_ref::<EditError>().is_some()
+        || error.downcast_ref::<ops::opml::OpmlError>().is_some()
     {
         Exit::Usage
     } else if matches!(

@@ -19,6 +19,7 @@ pub mod fetch;
 pub mod filter;
 pub mod model;
 pub mod normalise;
+pub mod ops;
 pub mod parse;
 pub mod publish;
 pub mod schedule;

@@ -22,8 +22,8 @@ use super::{
     DEFAULT_TIMEOUT, DEFAULT_TIMEZONE, FetchPolicy, FilterRule,
 };
 
-const TOP_KEYS: &[&str] = &["beat", "fetch", "filter", "category", "source"];
-const BEAT_KEYS: &[&str] = &[
+pub(super) const TOP_KEYS: &[&str] = &["beat", "fetch", "filter", "category", "source"];
+pub(super) const BEAT_KEYS: &[&str] = &[
     "title",
     "description",
     "link",
@@ -36,7 +36,7 @@ const BEAT_KEYS: &[&str] = &[
     "store",
     "output",
 ];
-const FETCH_KEYS: &[&str] = &[
+pub(super) const FETCH_KEYS: &[&str] = &[
     "user_agent",
     "concurrency",
     "per_host",
@@ -47,8 +47,8 @@ const FETCH_KEYS: &[&str] = &[
     "every",
     "proxy",
 ];
-const FILTER_KEYS: &[&str] = &["include", "exclude", "regex"];
-const CATEGORY_KEYS: &[&str] = &["name", "slug", "keywords"];
+pub(super) const FILTER_KEYS: &[&str] = &["include", "exclude", "regex"];
+pub(super) const CATEGORY_KEYS: &[&str] = &["name", "slug", "keywords"];
 
 /// Parses and checks the whole document; see [`Config::from_toml`].
 pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {

@@ -64,6 +64,29 @@ pub const DEFAULT_MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
 /// How often a source is fetched at most, unless it says otherwise.
 pub const DEFAULT_EVERY: Duration = Duration::from_secs(30 * 60);
 
+/// Every key the loader reads, as `table.key` paths (`beat.title`, `source.list.item`, ...), in
+/// the order the tables are documented. The README's configuration reference and
+/// `feeds.example.toml` are tested against it.
+pub fn known_keys() -> Vec<String> {
+    let tables: [(&str, &[&str]); 8] = [
+        ("beat", load::BEAT_KEYS),
+        ("fetch", load::FETCH_KEYS),
+        ("filter", load::FILTER_KEYS),
+        ("category", load::CATEGORY_KEYS),
+        ("source", source::SOURCE_KEYS),
+        ("source.list", source::LIST_KEYS),
+        ("source.article", source::ARTICLE_KEYS),
+        ("source.test", selftest::TEST_KEYS),
+    ];
+    let names: Vec<&str> = tables.iter().map(|(table, _)| *table).collect();
+    tables
+        .iter()
+        .flat_map(|(table, keys)| keys.iter().map(move |key| format!("{table}.{key}")))
+        // `source.list`, `source.article` and `source.test` are tables of their own, listed with their keys.
+        .filter(|path| !names.contains(&path.as_str()))
+        .collect()
+}
+
 /// A loaded `feeds.toml`: everything in it compiled and checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {

@@ -76,7 +76,7 @@ impl fmt::Display for ExpectedDate {
     }
 }
 
-const TEST_KEYS: &[&str] = &["url", "title", "published", "contains"];
+pub(super) const TEST_KEYS: &[&str] = &["url", "title", "published", "contains"];
 
 /// Every `[[source.test]]` of a source; `None` when any has a problem (all are reported).
 pub(super) fn tests(source: &Table<'_>, report: &mut Report<'_>) -> Option<Vec<SourceTest>> {

@@ -44,6 +44,10 @@ pub struct SourceRule {
     pub article: Option<ArticleRule>,
     /// `[[source.test]]`: articles `check --online` reads to confirm the rules still work.
     pub tests: Vec<SourceTest>,
+    /// A label that groups sources (the folder of `opml export`); it does not tag stories.
+    pub category: Option<String>,
+    /// The site a feed belongs to (OPML's `htmlUrl`), when known.
+    pub site: Option<Url>,
     /// The first 16 hex digits of a SHA-256 over the source's keys and values as written
     /// (sub-tables included, `[[source.test]]` left out): editing any of them, a selector say,
     /// changes it.
@@ -90,12 +94,12 @@ pub struct ArticleRule {
     pub full_text: bool,
 }
 
-const SOURCE_KEYS: &[&str] = &[
-    "id", "name", "url", "kind", "every", "encoding", "timezone", "filter", "aliases", "list",
-    "article", "test",
+pub(super) const SOURCE_KEYS: &[&str] = &[
+    "id", "name", "url", "kind", "every", "encoding", "timezone", "filter", "aliases", "category",
+    "site", "list", "article", "test",
 ];
-const LIST_KEYS: &[&str] = &["item", "link", "title", "date"];
-const ARTICLE_KEYS: &[&str] = &[
+pub(super) const LIST_KEYS: &[&str] = &["item", "link", "title", "date"];
+pub(super) const ARTICLE_KEYS: &[&str] = &[
     "title",
     "body",
     "date",
@@ -157,6 +161,11 @@ fn source(t: &Table<'_>, report: &mut Report<'_>) -> (Option<SourceRule>, Option
     let timezone = compiled(t, "timezone", report, value::zone).map(|z| z.value);
     let filter = t.boolean("filter", report).unwrap_or(true);
     let aliases = host_aliases(t, report);
+    let category = t.string("category", report);
+    if let Some(empty) = category.as_ref().filter(|c| c.value.trim().is_empty()) {
+        report.at(&empty.span, "`category` must not be empty");
+    }
+    let site = compiled(t, "site", report, |s| value::url(s, "site", WEB)).map(|u| u.value);
 
     let list_table = t.table("list", "[source.list]", report);
     let list = list_table.as_ref().and_then(|l| list_rule(l, report));
@@ -199,6 +208,8 @@ fn source(t: &Table<'_>, report: &mut Report<'_>) -> (Option<SourceRule>, Option
             },
             article,
             tests: tests?,
+            category: category.map(|c| c.value),
+            site,
             fingerprint: fingerprint(t.inner, report.text()),
         })
     })();

@@ -414,3 +414,25 @@ fn the_example_config_carries_a_source_test() {
     );
     assert_eq!(tests[0].contains, ["重庆经济协作区", "市长联席会"]);
 }
+
+#[test]
+fn a_source_category_and_site_are_read_and_checked() {
+    let source = "[[source]]\nid = \"m\"\nurl = \"https://m.example.cn/rss\"\n";
+    let config = load(&format!(
+        "{BEAT}{source}category = \"交通与通道\"\nsite = \"https://m.example.cn/\"\n"
+    ));
+    assert_eq!(config.sources[0].category.as_deref(), Some("交通与通道"));
+    assert_eq!(
+        config.sources[0].site.as_ref().map(|u| u.as_str()),
+        Some("https://m.example.cn/")
+    );
+    assert_eq!(
+        problems(&format!(
+            "{BEAT}{source}category = \" \"\nsite = \"m.example.cn\"\n"
+        )),
+        [
+            "7:12: `category` must not be empty",
+            "8:8: `site` is not a valid URL `m.example.cn`: relative URL without a base",
+        ]
+    );
+}

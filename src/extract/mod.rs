@@ -25,7 +25,7 @@ mod dom;
 mod emit;
 mod fields;
 mod generic;
-mod guard;
+pub(crate) mod guard;
 pub mod list;
 mod meta;
 mod people;
