@@ -35,6 +35,8 @@ pub enum FeedFormat {
     Atom,
     #[serde(rename = "jsonfeed")]
     JsonFeed,
+    /// Microsoft's Channel Definition Format (`<CHANNEL>`), read by the tolerant scan only.
+    Cdf,
 }
 
 /// A feed document, read.
@@ -197,7 +199,22 @@ fn looks_like_html(text: &str) -> bool {
         .take(15)
         .collect::<String>()
         .to_ascii_lowercase();
-    head.starts_with("<!doctype html") || head.starts_with("<html") || head.starts_with("<head")
+    if head.starts_with("<!doctype html") {
+        // An XHTML doctype some CMSs put before `<rss>`: the root element decides.
+        let after = rest
+            .find('>')
+            .map_or("", |end| rest[end + 1..].trim_start());
+        let after = match after.strip_prefix("<!--") {
+            Some(comment) => comment
+                .find("-->")
+                .map_or("", |e| comment[e + 3..].trim_start()),
+            None => after,
+        };
+        return !["<rss", "<feed", "<rdf:RDF"]
+            .iter()
+            .any(|root| after.starts_with(root));
+    }
+    head.starts_with("<html") || head.starts_with("<head")
 }
 
 /// The text is UTF-8 now: an XML prolog that still names the original encoding (`gb2312`)
@@ -336,6 +353,9 @@ mod tests {
             parse_feed(html, None, SHANGHAI, now()),
             Err(ParseError::Html)
         ));
+        let doctype_then_rss = "<?xml version=\"1.0\"?><!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"x\">\n<!-- cms -->\n<rss><channel><title>t</title></channel></rss>";
+        let feed = parse_feed(doctype_then_rss, None, SHANGHAI, now()).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("t"));
         let prolog_then_html = "<?xml version=\"1.0\"?>\n<!-- cms -->\n<HTML><body></body></HTML>";
         assert!(matches!(
             parse_feed(prolog_then_html, None, SHANGHAI, now()),

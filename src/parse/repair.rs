@@ -53,8 +53,9 @@ impl TextRepairs {
     }
 }
 
-/// Root elements of the XML feed formats, matched on the tag name as written.
-const ROOTS: [&str; 4] = ["rss", "feed", "rdf:RDF", "RDF"];
+/// Root elements of the XML feed formats (CDF's `CHANNEL` too), matched on the tag name as
+/// written.
+const ROOTS: [&str; 5] = ["rss", "feed", "rdf:RDF", "RDF", "CHANNEL"];
 
 /// The text from the root element on, with the entity, `&` and character repairs made; `None`
 /// when no feed root element is found outside comments.
@@ -183,6 +184,8 @@ fn reference(after: &str, out: &mut String, repairs: &mut TextRepairs) -> usize 
             None => number.parse().ok(),
         };
         match code.and_then(char::from_u32).filter(|c| xml_char(*c)) {
+            // `&#X41;` (XML knows only the lowercase `x`) is written as the character.
+            Some(c) if number.starts_with('X') => push_escaped(c, out),
             Some(_) => {
                 out.push('&');
                 out.push_str(name);
@@ -202,17 +205,8 @@ fn reference(after: &str, out: &mut String, repairs: &mut TextRepairs) -> usize 
         Some(&(first, second)) => {
             repairs.entities += 1;
             for c in [first, second].into_iter().filter_map(char::from_u32) {
-                if c == '\0' {
-                    continue;
-                }
-                // `&LT;` and friends stand for markup characters: keep them escaped.
-                match c {
-                    '<' => out.push_str("&lt;"),
-                    '>' => out.push_str("&gt;"),
-                    '&' => out.push_str("&amp;"),
-                    '"' => out.push_str("&quot;"),
-                    '\'' => out.push_str("&apos;"),
-                    c => out.push(c),
+                if c != '\0' {
+                    push_escaped(c, out);
                 }
             }
             name_len + 1
@@ -222,6 +216,18 @@ fn reference(after: &str, out: &mut String, repairs: &mut TextRepairs) -> usize 
             out.push_str("&amp;");
             0
         }
+    }
+}
+
+/// Writes a character that came from a reference: markup characters (`&LT;`) stay escaped.
+fn push_escaped(c: char, out: &mut String) {
+    match c {
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '&' => out.push_str("&amp;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&apos;"),
+        c => out.push(c),
     }
 }
 
@@ -248,10 +254,10 @@ mod tests {
     #[test]
     fn html_entities_become_characters_and_bare_amps_are_escaped() {
         let (text, repairs) =
-            fixed("<rss><t>a&nbsp;b &mu; R&D &amp; &#8216; &LT; &copy x</t></rss>");
+            fixed("<rss><t>a&nbsp;b &mu; R&D &amp; &#8216; &LT; &copy x&#X41;</t></rss>");
         assert_eq!(
             text,
-            "<rss><t>a\u{a0}b \u{3bc} R&amp;D &amp; &#8216; &lt; &amp;copy x</t></rss>"
+            "<rss><t>a\u{a0}b \u{3bc} R&amp;D &amp; &#8216; &lt; &amp;copy xA</t></rss>"
         );
         assert_eq!(repairs.entities, 3);
         assert_eq!(repairs.bare_amps, 2);

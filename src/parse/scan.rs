@@ -47,14 +47,15 @@ enum Field {
     Category,
 }
 
+/// The field of an element, by its local name in lowercase.
 fn field(local: &[u8]) -> Option<Field> {
     Some(match local {
         b"title" => Field::Title,
         b"link" => Field::Link,
         b"guid" | b"id" => Field::Id,
-        b"pubDate" | b"published" | b"issued" | b"date" | b"created" => Field::Published,
+        b"pubdate" | b"published" | b"issued" | b"date" | b"created" => Field::Published,
         b"updated" | b"modified" => Field::Updated,
-        b"description" | b"summary" => Field::Summary,
+        b"description" | b"summary" | b"abstract" => Field::Summary,
         b"content" | b"encoded" => Field::Content,
         b"author" | b"creator" | b"name" => Field::Author,
         b"category" | b"subject" => Field::Category,
@@ -82,13 +83,28 @@ pub(super) fn scan(text: &str, tz: Tz, now: DateTime<Utc>) -> Option<ParsedFeed>
         match event {
             Event::Eof => break,
             Event::Start(start) if reading.is_none() => {
-                let local = start.local_name().as_ref().to_vec();
+                // Lowercase: CDF writes its names in capitals.
+                let local = start.local_name().as_ref().to_ascii_lowercase();
                 if format.is_none() {
                     format = Some(root_format(&local, &start)?);
+                    if format == Some(FeedFormat::Cdf) {
+                        channel.link = attribute(&start, b"href");
+                        channel.updated = attribute(&start, b"lastmod");
+                    }
                 }
                 if matches!(local.as_slice(), b"item" | b"entry") {
-                    item = Some((Fields::default(), depth));
-                } else if let Some(f) = field(&local) {
+                    // CDF gives an item's link and date as attributes.
+                    let fields = Fields {
+                        link: attribute(&start, b"href"),
+                        updated: attribute(&start, b"lastmod"),
+                        ..Fields::default()
+                    };
+                    if empty {
+                        items.extend(raw_item(fields, tz, now));
+                    } else {
+                        item = Some((fields, depth));
+                    }
+                } else if let Some(f) = field(&local).filter(|_| known_prefix(&start, &local)) {
                     let fields = item.as_mut().map_or(&mut channel, |(fields, _)| fields);
                     if f == Field::Link
                         && let Some(href) = attribute(&start, b"href")
@@ -103,7 +119,7 @@ pub(super) fn scan(text: &str, tz: Tz, now: DateTime<Utc>) -> Option<ParsedFeed>
                         && let Some(term) = attribute(&start, b"term")
                     {
                         fields.categories.push(term);
-                    } else if !empty && !binary(f, &start) {
+                    } else if !empty && !binary(&start) {
                         reading = Some((f, depth, String::new()));
                     }
                 }
@@ -216,7 +232,8 @@ fn raw_item(fields: Fields, tz: Tz, now: DateTime<Utc>) -> Option<RawItem> {
 fn root_format(local: &[u8], start: &BytesStart<'_>) -> Option<FeedFormat> {
     match local {
         b"feed" => Some(FeedFormat::Atom),
-        b"RDF" => Some(FeedFormat::Rss1),
+        b"rdf" => Some(FeedFormat::Rss1),
+        b"channel" => Some(FeedFormat::Cdf),
         b"rss" => Some(match attribute(start, b"version").as_deref() {
             Some(v) if v.starts_with("0.9") => FeedFormat::Rss0,
             _ => FeedFormat::Rss2,
@@ -225,21 +242,88 @@ fn root_format(local: &[u8], start: &BytesStart<'_>) -> Option<FeedFormat> {
     }
 }
 
-/// A summary or content of a media type that is not text (base64 data): not read as text.
-fn binary(f: Field, start: &BytesStart<'_>) -> bool {
-    matches!(f, Field::Summary | Field::Content)
-        && attribute(start, b"type").is_some_and(|t| {
-            !(matches!(t.as_str(), "text" | "html" | "xhtml")
-                || t.starts_with("text/")
-                || t.contains("xml"))
-        })
+/// An element of another vocabulary (`media:title`, `itunes:summary`) is not the item's own
+/// field; the prefixed names feeds use for their own fields are (`dc:date`, `content:encoded`,
+/// `atom:link`).
+fn known_prefix(start: &BytesStart<'_>, local: &[u8]) -> bool {
+    start.name().prefix().is_none()
+        || matches!(
+            local,
+            b"date"
+                | b"creator"
+                | b"subject"
+                | b"encoded"
+                | b"link"
+                | b"created"
+                | b"modified"
+                | b"issued"
+        )
+}
+
+/// A text construct of a media type that is not text (base64 data): not read as text.
+fn binary(start: &BytesStart<'_>) -> bool {
+    attribute(start, b"type").is_some_and(|t| {
+        !(matches!(t.as_str(), "text" | "html" | "xhtml")
+            || t.starts_with("text/")
+            || t.contains("xml"))
+    })
 }
 
 fn attribute(start: &BytesStart<'_>, name: &[u8]) -> Option<String> {
     start
         .attributes()
         .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
+        .find(|a| a.key.local_name().as_ref().eq_ignore_ascii_case(name))
         .and_then(|a| a.unescape_value().ok().map(|v| v.trim().to_owned()))
         .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    const SHANGHAI: Tz = chrono_tz::Asia::Shanghai;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2019, 1, 1, 0, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn cdf_items_take_link_and_date_from_attributes() {
+        let doc = r#"<CHANNEL HREF="http://cdf.example.com/"><TITLE>频道</TITLE>
+<ITEM HREF="http://cdf.example.com/1" LASTMOD="2004-04-06T23:05:43+08:00"><TITLE>一</TITLE>
+<ABSTRACT>摘要</ABSTRACT></ITEM><ITEM HREF="http://cdf.example.com/2"/></CHANNEL>"#;
+        let feed = scan(doc, SHANGHAI, now()).unwrap();
+        assert_eq!(feed.format, FeedFormat::Cdf);
+        assert_eq!(feed.title.as_deref(), Some("频道"));
+        assert_eq!(feed.link.as_deref(), Some("http://cdf.example.com/"));
+        assert_eq!(feed.items.len(), 2);
+        let first = &feed.items[0];
+        assert_eq!(first.title.as_deref(), Some("一"));
+        assert_eq!(first.summary.as_deref(), Some("摘要"));
+        assert_eq!(
+            first.published,
+            Some(Utc.with_ymd_and_hms(2004, 4, 6, 15, 5, 43).unwrap())
+        );
+        assert_eq!(
+            feed.items[1].link.as_deref(),
+            Some("http://cdf.example.com/2")
+        );
+    }
+
+    #[test]
+    fn an_item_with_neither_title_nor_link_is_not_kept() {
+        let doc = "<rss version=\"0.91\"><channel><item><description>x</description></item>\
+<item><title>t</title><pubDate>2018-12-24 11:06:36</pubDate><dc:date>1999</dc:date></item></channel></rss>";
+        let feed = scan(doc, SHANGHAI, now()).unwrap();
+        assert_eq!(feed.format, FeedFormat::Rss0);
+        assert_eq!(feed.items.len(), 1);
+        assert_eq!(
+            feed.items[0].published,
+            Some(Utc.with_ymd_and_hms(2018, 12, 24, 3, 6, 36).unwrap()),
+            "the first date wins"
+        );
+        assert_eq!(scan("<catalog/>", SHANGHAI, now()), None);
+    }
 }
