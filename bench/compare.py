@@ -64,7 +64,8 @@ def extractor(tool):
             doc = Document(data)
             summary = doc.summary(html_partial=True)
             return {
-                "title": doc.title(),
+                # short_title(): the title without the site name, readability's best guess.
+                "title": doc.short_title(),
                 "author": None,
                 "publish_time": None,
                 "body": lxml.html.fromstring(summary).text_content() if summary else "",
