@@ -117,9 +117,11 @@ pub(super) fn balance(text: &str) -> Balanced {
                     // The error's byte and whatever led up to it are lost; reading resumes at
                     // the next `<` after it. An item it fell in is dropped when it closes.
                     let error_at = offset + to_usize(reader.error_position()).max(from - offset);
-                    let next = text[(error_at + 1).min(text.len())..]
-                        .find('<')
-                        .map(|i| (error_at + 1).min(text.len()) + i);
+                    let mut after = (error_at + 1).min(text.len());
+                    while !text.is_char_boundary(after) {
+                        after += 1;
+                    }
+                    let next = text[after..].find('<').map(|i| after + i);
                     resumes += 1;
                     match next {
                         Some(next) if resumes <= MAX_RESUMES => {
@@ -205,6 +207,13 @@ mod tests {
         assert_eq!(b.dropped_items, 1);
         let cut_in_tag = balance("<feed><entry><id>1</id></entry><entry><id>2</id><tit");
         assert_eq!(cut_in_tag.text, "<feed><entry><id>1</id></entry></feed>");
+        // An error right before a multi-byte character resumes on a character boundary.
+        let wide = balance("<rss><item><t>半<!半半<x/></t></item><item><t>全</t></item></rss>");
+        assert!(
+            wide.text.ends_with("<item><t>全</t></item></rss>"),
+            "{}",
+            wide.text
+        );
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub(super) fn parse(
     let mut warnings = text_repairs.warnings();
     warnings.extend(balanced.warnings());
     if warnings.is_empty() {
-        warnings.push("read after dropping the XML prolog".to_owned());
+        warnings.push("read again from the root element".to_owned());
     }
     let mut feed = match parse_strict(&balanced.text, base, tz, now) {
         Ok(feed) => feed,

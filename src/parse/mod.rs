@@ -85,7 +85,13 @@ pub fn parse_feed(
     }
     match parse_strict(text, base, tz, now) {
         Err(error @ (ParseError::Malformed(_) | ParseError::NotAFeed { .. })) => {
-            lenient::parse(text, base, tz, now).ok_or(error)
+            // As for feed-rs below: a bug in the repairs costs this document, not the run.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                lenient::parse(text, base, tz, now)
+            }))
+            .ok()
+            .flatten()
+            .ok_or(error)
         }
         other => other,
     }
