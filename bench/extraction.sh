@@ -9,7 +9,9 @@
 # BEATWIRE_BIN (a built beatwire; default: `cargo build --release` and target/release),
 # BEATWIRE_BENCH_ROUNDS (how many times the speed run reads each page, default 5),
 # BEATWIRE_BENCH_SETS (default "extraction-zh extraction-en"), BEATWIRE_BENCH_KEEP (a folder
-# to keep the predictions and per-page scores in).
+# to keep the predictions and per-page scores in), BEATWIRE_BENCH_JSON (a folder for
+# score/SET.beatwire.json, score.py's summary, and speed/SET.beatwire.json, the pages and CPU
+# seconds of the speed run, less BEATWIRE_BENCH_STARTUP_CPU seconds: bench/compare.sh reads them).
 # Skips (exit 0) when there is no corpus.
 set -euo pipefail
 
@@ -83,8 +85,19 @@ PY
         cp -r "$pred" "$BEATWIRE_BENCH_KEEP/$set/"
         per_page=(--per-page "$BEATWIRE_BENCH_KEEP/$set/per-page.tsv")
     fi
-    python3 "$corpus/score.py" --pred "$pred" --gt "$pages" --by-subset --label "$set" "${per_page[@]}"
+    summary=()
+    if [ -n "${BEATWIRE_BENCH_JSON:-}" ]; then
+        mkdir -p "$BEATWIRE_BENCH_JSON/score" "$BEATWIRE_BENCH_JSON/speed"
+        summary=(--json "$BEATWIRE_BENCH_JSON/score/$set.beatwire.json")
+    fi
+    python3 "$corpus/score.py" --pred "$pred" --gt "$pages" --by-subset --label "$set" \
+        "${per_page[@]}" "${summary[@]}"
     read -r wall user sys < "$work/$set/time"
+    if [ -n "${BEATWIRE_BENCH_JSON:-}" ]; then
+        python3 -c "import json, sys; json.dump({'items': int(sys.argv[1]), 'cpu': max(float(sys.argv[2]) + float(sys.argv[3]) - float(sys.argv[4]), 1e-6), 'wall': float(sys.argv[5])}, open(sys.argv[6], 'w'))" \
+            "$((count * rounds))" "$user" "$sys" "${BEATWIRE_BENCH_STARTUP_CPU:-0}" "$wall" \
+            "$BEATWIRE_BENCH_JSON/speed/$set.beatwire.json"
+    fi
     python3 -c "import sys; n, w, c = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]) + float(sys.argv[4]); print(f'## {sys.argv[5]}: {n} pages in one run: {c:.2f} CPU s = {n / c:.0f} pages/s on one core ({w:.2f} s wall = {n / w:.0f} pages/s)')" \
         "$((count * rounds))" "$wall" "$user" "$sys" "$set"
 done

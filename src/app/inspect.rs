@@ -35,6 +35,11 @@ pub struct ParsedFile {
     pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+    /// True when the document was read only after repairs (`warnings` says which).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub lenient: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<ParsedEntry>,
 }
@@ -60,6 +65,8 @@ pub fn parse_file(path: &Path, tz: Tz, now: DateTime<Utc>) -> ParsedFile {
         encoding: None,
         title: None,
         link: None,
+        lenient: false,
+        warnings: Vec::new(),
         items: Vec::new(),
     };
     let bytes = match std::fs::read(path) {
@@ -76,6 +83,8 @@ pub fn parse_file(path: &Path, tz: Tz, now: DateTime<Utc>) -> ParsedFile {
             result.format = Some(feed.format);
             result.title = feed.title;
             result.link = feed.link;
+            result.lenient = !feed.lenient.is_empty();
+            result.warnings = feed.lenient;
             result.items = feed
                 .items
                 .into_iter()

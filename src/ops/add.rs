@@ -384,5 +384,6 @@ pub fn format_name(format: FeedFormat) -> &'static str {
         FeedFormat::Rss2 => "RSS 2.0",
         FeedFormat::Atom => "Atom",
         FeedFormat::JsonFeed => "JSON Feed",
+        FeedFormat::Cdf => "CDF",
     }
 }

@@ -4,7 +4,15 @@
 //! prolog no longer claims another encoding, and reading every timestamp in the source's zone
 //! (a date without a zone, or with `CST`, is China time here, not UTC or US Central).
 //!
+//! When strict parsing fails, `lenient` repairs the document and reads it again (see there); a
+//! feed read that way says so in [`ParsedFeed::lenient`].
+//!
 //! Must not: touch the network or the store, resolve links or sanitize HTML (that is `normalise`).
+
+mod balance;
+mod lenient;
+mod repair;
+mod scan;
 
 use std::borrow::Cow;
 
@@ -27,6 +35,8 @@ pub enum FeedFormat {
     Atom,
     #[serde(rename = "jsonfeed")]
     JsonFeed,
+    /// Microsoft's Channel Definition Format (`<CHANNEL>`), read by the tolerant scan only.
+    Cdf,
 }
 
 /// A feed document, read.
@@ -39,6 +49,9 @@ pub struct ParsedFeed {
     /// The feed's `<ttl>` in minutes, when it gave one.
     pub ttl: Option<u32>,
     pub items: Vec<RawItem>,
+    /// Empty when the document parsed as written; else it was read only after repairs, one
+    /// line per kind of repair (`escaped 2 bare '&'`, `dropped 1 incomplete items ...`).
+    pub lenient: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +83,27 @@ pub fn parse_feed(
     if looks_like_html(text) {
         return Err(ParseError::Html);
     }
+    match parse_strict(text, base, tz, now) {
+        Err(error @ (ParseError::Malformed(_) | ParseError::NotAFeed { .. })) => {
+            // As for feed-rs below: a bug in the repairs costs this document, not the run.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                lenient::parse(text, base, tz, now)
+            }))
+            .ok()
+            .flatten()
+            .ok_or(error)
+        }
+        other => other,
+    }
+}
+
+/// Reads one feed document with feed-rs as it is written.
+fn parse_strict(
+    text: &str,
+    base: Option<&Url>,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<ParsedFeed, ParseError> {
     let text = as_utf8_prolog(text);
     let parser = feed_rs::parser::Builder::new()
         .base_uri(base.map(Url::as_str))
@@ -105,6 +139,7 @@ pub fn parse_feed(
         link: alternate_link(&feed.links),
         ttl: feed.ttl,
         items: feed.entries.into_iter().map(raw_item).collect(),
+        lenient: Vec::new(),
     })
 }
 
@@ -170,7 +205,22 @@ fn looks_like_html(text: &str) -> bool {
         .take(15)
         .collect::<String>()
         .to_ascii_lowercase();
-    head.starts_with("<!doctype html") || head.starts_with("<html") || head.starts_with("<head")
+    if head.starts_with("<!doctype html") {
+        // An XHTML doctype some CMSs put before `<rss>`: the root element decides.
+        let after = rest
+            .find('>')
+            .map_or("", |end| rest[end + 1..].trim_start());
+        let after = match after.strip_prefix("<!--") {
+            Some(comment) => comment
+                .find("-->")
+                .map_or("", |e| comment[e + 3..].trim_start()),
+            None => after,
+        };
+        return !["<rss", "<feed", "<rdf:RDF"]
+            .iter()
+            .any(|root| after.starts_with(root));
+    }
+    head.starts_with("<html") || head.starts_with("<head")
 }
 
 /// The text is UTF-8 now: an XML prolog that still names the original encoding (`gb2312`)
@@ -309,6 +359,9 @@ mod tests {
             parse_feed(html, None, SHANGHAI, now()),
             Err(ParseError::Html)
         ));
+        let doctype_then_rss = "<?xml version=\"1.0\"?><!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"x\">\n<!-- cms -->\n<rss><channel><title>t</title></channel></rss>";
+        let feed = parse_feed(doctype_then_rss, None, SHANGHAI, now()).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("t"));
         let prolog_then_html = "<?xml version=\"1.0\"?>\n<!-- cms -->\n<HTML><body></body></HTML>";
         assert!(matches!(
             parse_feed(prolog_then_html, None, SHANGHAI, now()),
@@ -322,10 +375,41 @@ mod tests {
             parse_feed("hello", None, SHANGHAI, now()),
             Err(ParseError::NotAFeed { .. })
         ));
-        let truncated = "<rss version=\"2.0\"><channel><title>x</title><item><title>半";
+        let cut_before_any_item = "<rss version=\"2.0\"><channel><title>x</title><item><title>半";
         assert!(matches!(
-            parse_feed(truncated, None, SHANGHAI, now()),
+            parse_feed(cut_before_any_item, None, SHANGHAI, now()),
             Err(ParseError::Malformed(_)) | Err(ParseError::NotAFeed { .. })
         ));
+        let unknown_root = "<?xml version=\"1.0\"?><catalog><book/></catalog>";
+        assert!(matches!(
+            parse_feed(unknown_root, None, SHANGHAI, now()),
+            Err(ParseError::NotAFeed { .. })
+        ));
+    }
+
+    #[test]
+    fn a_truncated_feed_keeps_its_complete_items_and_says_it_was_repaired() {
+        let truncated = "<rss version=\"2.0\"><channel><title>x</title><item><title>全</title>\
+<link>http://example.com/1</link></item><item><title>半";
+        let feed = parse_feed(truncated, None, SHANGHAI, now()).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("x"));
+        assert_eq!(feed.items.len(), 1);
+        assert_eq!(feed.items[0].title.as_deref(), Some("全"));
+        assert!(
+            feed.lenient.iter().any(|w| w.contains("incomplete items")),
+            "{:?}",
+            feed.lenient
+        );
+    }
+
+    #[test]
+    fn a_well_formed_feed_is_not_marked_lenient() {
+        let doc = "<rss version=\"2.0\"><channel><title>x</title></channel></rss>";
+        assert!(
+            parse_feed(doc, None, SHANGHAI, now())
+                .unwrap()
+                .lenient
+                .is_empty()
+        );
     }
 }
