@@ -55,6 +55,7 @@ fn url_piece() -> impl Strategy<Value = String> {
 fn query_param() -> impl Strategy<Value = String> {
     let name = prop_oneof![
         "[a-zA-Z]{1,4}",
+        "[a-z]{0,2}%[0-9a-fA-F]{2}[a-zA-Z]{0,2}",
         Just("utm_source".to_owned()),
         Just("UTM_Medium".to_owned()),
         Just("spm".to_owned()),
