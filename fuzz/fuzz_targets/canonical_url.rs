@@ -19,5 +19,9 @@ fuzz_target!(|data: &[u8]| {
     let again = Url::parse(&canonical)
         .unwrap_or_else(|e| panic!("{canonical:?} from {href:?} does not parse: {e}"));
     assert_eq!(canonical_link(&again), canonical, "from {href:?}");
-    assert_eq!(canonical_link(&clean), canonical, "clean_link changes the canonical link of {href:?}");
+    assert_eq!(
+        canonical_link(&clean),
+        canonical,
+        "clean_link changes the canonical link of {href:?}"
+    );
 });

@@ -1,7 +1,7 @@
 //! Any bytes, with or without a Content-Type charset or a forced encoding, decode to text.
 #![no_main]
 
-use beatwire::decode::{decode, declared_charset};
+use beatwire::decode::{declared_charset, decode};
 use libfuzzer_sys::fuzz_target;
 
 /// Content-Type values a server may send; the first input byte picks one.
