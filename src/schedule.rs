@@ -51,7 +51,7 @@ pub fn after_success(now: DateTime<Utc>, every: Duration, freshness: Freshness) 
         .map(|hint| hint.min(MAX_HINT))
         .max()
         .unwrap_or_default();
-    now + delta(every.max(hint))
+    later(now, every.max(hint))
 }
 
 /// The next time a source is due after its `failures`-th consecutive failure (1 for the first).
@@ -71,7 +71,7 @@ pub fn after_failure(
         .unwrap_or(MAX_BACKOFF)
         .min(MAX_BACKOFF);
     let backoff = backoff.mul_f64(1.0 - JITTER * jitter.clamp(0.0, 1.0));
-    now + delta(backoff.max(retry_after.unwrap_or_default()))
+    later(now, backoff.max(retry_after.unwrap_or_default()))
 }
 
 /// A jitter in `[0, 1)` that is the same for the same source and failure count, and differs
@@ -119,9 +119,8 @@ pub fn record_failure(
     every: Duration,
     failure: &Failure,
 ) {
-    let wait = failure.retry_after.map(delta);
     if failure.class == ErrorClass::Postponed {
-        let until = now + wait.unwrap_or_default();
+        let until = later(now, failure.retry_after.unwrap_or_default());
         state.next_due = Some(state.next_due.map_or(until, |due| due.max(until)));
         return;
     }
@@ -131,8 +130,8 @@ pub fn record_failure(
     if failure.class == ErrorClass::Gone {
         state.gone_since = Some(now);
     }
-    if let Some(wait) = wait {
-        state.postponed_until = Some(now + wait);
+    if let Some(wait) = failure.retry_after {
+        state.postponed_until = Some(later(now, wait));
     }
     state.next_due = Some(after_failure(
         now,
@@ -143,8 +142,13 @@ pub fn record_failure(
     ));
 }
 
-fn delta(wait: Duration) -> TimeDelta {
-    TimeDelta::from_std(wait).unwrap_or(TimeDelta::MAX)
+/// `wait` after `now`, or the last representable instant when that is further than the
+/// calendar goes (an `every` of a million years is a valid duration).
+fn later(now: DateTime<Utc>, wait: Duration) -> DateTime<Utc> {
+    TimeDelta::from_std(wait)
+        .ok()
+        .and_then(|delta| now.checked_add_signed(delta))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 #[cfg(test)]
@@ -164,6 +168,44 @@ mod tests {
             class,
             retry_after,
         }
+    }
+
+    // See: `every = "1000000years"` loaded (humantime reads it) and then made each pass panic
+    // when it computed the next due time past the end of chrono's calendar.
+    #[test]
+    fn an_every_past_the_calendar_is_due_at_its_end() {
+        let text = include_str!("../fixtures/fuzz/config_load/every-past-the-calendar.toml");
+        let config = crate::config::Config::from_toml(text, std::path::Path::new("feeds.toml"))
+            .expect("the fixture loads");
+        let every = config.fetch.every;
+        let end = DateTime::<Utc>::MAX_UTC;
+        assert_eq!(after_success(now(), every, Freshness::default()), end);
+        assert_eq!(
+            after_failure(now(), every, 1, 0.0, None),
+            now() + TimeDelta::days(1)
+        );
+        let mut state = SourceState::default();
+        let huge = Some(every);
+        record_failure(
+            &mut state,
+            "s",
+            now(),
+            every,
+            &failure(ErrorClass::RateLimited, huge),
+        );
+        assert_eq!(state.postponed_until, Some(end));
+        record_failure(
+            &mut state,
+            "s",
+            now(),
+            every,
+            &failure(ErrorClass::Postponed, huge),
+        );
+        assert_eq!(state.next_due, Some(end));
+        state.config_hash = Some("f".into());
+        record_success(&mut state, now(), every, Freshness::default());
+        assert_eq!(state.next_due, Some(end));
+        assert!(!is_due(&state, "f", now()));
     }
 
     #[test]

@@ -61,7 +61,9 @@ pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised
         .as_deref()
         .or(raw.summary.as_deref())
         .unwrap_or("");
-    let content_html = sanitize(body_html, &url);
+    // White space around the body means nothing in HTML, and feed readers (beatwire's own
+    // parser included) trim it: kept, the story would read back as a changed one.
+    let content_html = sanitize(body_html, &url).trim().to_owned();
     let body_text = html_to_text(&content_html);
     let summary_source = match raw.summary.as_deref() {
         Some(summary) => html_to_text(summary),
@@ -151,6 +153,28 @@ mod tests {
             ctx(&outlet, &base).now,
             "no date: first seen"
         );
+    }
+
+    // See: a story whose body ended in a space was published with it, read back from the feed
+    // without it, and so never published the same bytes twice (tests/properties.rs).
+    #[test]
+    fn body_with_white_space_around_it_is_stored_trimmed() {
+        let outlet = Outlet::default();
+        let base = Url::parse("http://example.com/").unwrap();
+        let raw = RawItem {
+            link: Some("/a/1.htm".into()),
+            summary: Some("新 ".into()),
+            content: Some("\n <p>川渝合作</p>\n".into()),
+            ..Default::default()
+        };
+        let n = normalise_item(&raw, &ctx(&outlet, &base)).unwrap();
+        assert_eq!(n.item.content_html, "<p>川渝合作</p>");
+        let raw = RawItem {
+            content: None,
+            ..raw
+        };
+        let n = normalise_item(&raw, &ctx(&outlet, &base)).unwrap();
+        assert_eq!(n.item.content_html, "新");
     }
 
     #[test]
