@@ -196,7 +196,7 @@ pub fn store_story(
     }
     item.provenance = vec![sighting_of(&item, guid)];
     let write = sketch.as_ref().map_or(SketchWrite::Clear, SketchWrite::Set);
-    store.put_story(&item, &keys, write)?;
+    store.put_new_story(&item, &keys, write)?;
     if let Some(sketch) = sketch {
         lock(identities).insert(item.id.clone(), item.published, sketch);
     }

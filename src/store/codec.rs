@@ -25,7 +25,11 @@ const HEADER_LEN: usize = 1 + 8 + 4;
 
 /// The stored bytes of `item`.
 pub(super) fn item_value(item: &Item) -> Result<Vec<u8>, StoreError> {
-    let json = serde_json::to_vec(item).map_err(|e| corrupt(format!("item {}", item.id), e))?;
+    // Sized for the story up front: growing the buffer while serialising cost as much as the
+    // serialising itself.
+    let text = item.content_html.len() + item.summary.len() + item.title.len();
+    let mut json = Vec::with_capacity(text + 1024);
+    serde_json::to_writer(&mut json, item).map_err(|e| corrupt(format!("item {}", item.id), e))?;
     let mut out = Vec::with_capacity(HEADER_LEN + 4 + json.len() / 2 + 64);
     out.push(ITEM_FORMAT);
     out.extend_from_slice(&item.published.timestamp().to_be_bytes());

@@ -188,6 +188,31 @@ impl Store {
             Some(old) => Some(codec::item_published(&old, id)?),
             None => None,
         };
+        self.write_story(item, keys, sketch, old_published)
+    }
+
+    /// [`Store::put_story`] for a story stored for the first time (no key of it is known), so
+    /// no earlier version needs moving and none is looked up. Were one there after all (a
+    /// crash between a story and its keys), entries at its old date are left over, and
+    /// passed over like any other a crash leaves.
+    pub fn put_new_story(
+        &self,
+        item: &Item,
+        keys: &[ItemKey],
+        sketch: SketchWrite<'_>,
+    ) -> Result<(), StoreError> {
+        self.write_story(item, keys, sketch, None)
+    }
+
+    /// Writes a story whose earlier version, if any, was dated `old_published`.
+    fn write_story(
+        &self,
+        item: &Item,
+        keys: &[ItemKey],
+        sketch: SketchWrite<'_>,
+        old_published: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<(), StoreError> {
+        let id = item.id.as_bytes();
         let value = codec::item_value(item)?;
         let new_time = time_key::encode(item.published, &item.id);
         let new_sketch_key = near::key(item.published, &item.id);
