@@ -195,8 +195,7 @@ pub fn store_story(
         return Ok(Some(Change::Gone { id: item.id }));
     }
     item.provenance = vec![sighting_of(&item, guid)];
-    let write = sketch.as_ref().map_or(SketchWrite::Clear, SketchWrite::Set);
-    store.put_new_story(&item, &keys, write)?;
+    store.put_new_story(&item, &keys, sketch.as_ref())?;
     if let Some(sketch) = sketch {
         lock(identities).insert(item.id.clone(), item.published, sketch);
     }

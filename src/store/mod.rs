@@ -195,12 +195,14 @@ impl Store {
     /// no earlier version needs moving and none is looked up. Were one there after all (a
     /// crash between a story and its keys), entries at its old date are left over, and
     /// passed over like any other a crash leaves.
+    /// `sketch` is the story's near-duplicate sketch, `None` when its text is too short.
     pub fn put_new_story(
         &self,
         item: &Item,
         keys: &[ItemKey],
-        sketch: SketchWrite<'_>,
+        sketch: Option<&Sketch>,
     ) -> Result<(), StoreError> {
+        let sketch = sketch.map_or(SketchWrite::Clear, SketchWrite::Set);
         self.write_story(item, keys, sketch, None)
     }
 
