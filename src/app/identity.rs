@@ -195,8 +195,7 @@ pub fn store_story(
         return Ok(Some(Change::Gone { id: item.id }));
     }
     item.provenance = vec![sighting_of(&item, guid)];
-    let write = sketch.as_ref().map_or(SketchWrite::Clear, SketchWrite::Set);
-    store.put_story(&item, &keys, write)?;
+    store.put_new_story(&item, &keys, sketch.as_ref())?;
     if let Some(sketch) = sketch {
         lock(identities).insert(item.id.clone(), item.published, sketch);
     }
@@ -288,8 +287,11 @@ pub fn near_copy(
             .collect()
     };
     for id in ids {
-        // Copies are merged across sources only: one outlet's two stories stay two.
+        // Copies are merged across sources only: one outlet's two stories stay two. The date
+        // is checked again on the story itself: a sketch a crash left at a story's old date
+        // must not stand for it.
         if let Some(stored) = store.get(&id)?
+            && within(&stored, item, identities.window)
             && !merge::is_primary_source(&stored, &item.source)
             && copy_from(&stored, &item.source).is_none()
         {
@@ -297,6 +299,13 @@ pub fn near_copy(
         }
     }
     Ok(None)
+}
+
+/// Whether `stored` is dated within `window` of `item`, its date read to the second as the
+/// sketch index keeps it.
+fn within(stored: &Item, item: &Item, window: TimeDelta) -> bool {
+    DateTime::from_timestamp(stored.published.timestamp(), 0)
+        .is_some_and(|at| (at - item.published).abs() <= window)
 }
 
 fn lock(identities: &Identities) -> std::sync::MutexGuard<'_, NearIndex> {

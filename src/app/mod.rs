@@ -126,8 +126,14 @@ pub async fn run_with(
         .await;
     progress.finish();
     // Report in the order of feeds.toml, whatever order the sources finished in.
-    let order = |id: &str| config.sources.iter().position(|s| s.id == id);
-    sources.sort_by_key(|(s, _)| order(&s.id));
+    // A map, not a search of the config per comparison: that was quadratic in the sources.
+    let order: std::collections::HashMap<&str, usize> = config
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    sources.sort_by_key(|(s, _)| order.get(s.id.as_str()).copied());
     let pruned = store.prune(cutoff(&config.beat, now), now)?;
     if pruned.stories > 0 {
         tracing::info!(stories = pruned.stories, "pruned");

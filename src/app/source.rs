@@ -329,24 +329,33 @@ async fn pass(
     }
 
     // Stories are stored under the run's storing lock, taken only now that every story page
-    // has been fetched: two sources with one story must not both find it new.
-    let storing = run
-        .storing
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    for (mut story, keys) in ready {
-        if rule.filter
-            && let Verdict::Drop(reason) = run.filter.verdict(&story.item.title, &story.text)
-        {
-            tracing::debug!(source = %rule.id, item = %story.item.link, %reason, "filtered out");
-            report.filtered += 1;
-            continue;
+    // has been fetched: two sources with one story must not both find it new. Waiting for the
+    // lock and writing to sled block, so this runs off the runtime's worker threads: the other
+    // sources' requests go on being answered meanwhile.
+    //
+    // Nothing is flushed here: the source's state is written after its stories, sled recovers
+    // a prefix of its writes, and the run flushes once at its end, before it reports anything.
+    // A crash loses at most the last writes of the run, never a story without its source
+    // forgetting the fetch that brought it (a flush per source cost more than its parsing).
+    let stored = blocking(|| -> Result<(), StoreError> {
+        let _storing = run
+            .storing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (mut story, keys) in ready {
+            if rule.filter
+                && let Verdict::Drop(reason) = run.filter.verdict(&story.item.title, &story.text)
+            {
+                tracing::debug!(source = %rule.id, item = %story.item.link, %reason, "filtered out");
+                report.filtered += 1;
+                continue;
+            }
+            story.item.categories = run.filter.categories(&story.item.title, &story.text);
+            identity::store_story(run.store, run.identities, story, keys, &mut report, run.now)?;
         }
-        story.item.categories = run.filter.categories(&story.item.title, &story.text);
-        identity::store_story(run.store, run.identities, story, keys, &mut report, run.now)?;
-    }
-    drop(storing);
-    run.store.flush_async().await?;
+        Ok(())
+    });
+    stored?;
     freshness.feed_ttl = ttl.map(|minutes| std::time::Duration::from_secs(u64::from(minutes) * 60));
     if let Some(first) = unread.first() {
         let read = report.new + report.updated + report.filtered + report.duplicates;
@@ -372,6 +381,19 @@ async fn pass(
         broken,
         ..Outcome::of(report, freshness)
     })
+}
+
+/// Runs `work`, which blocks (a lock, sled writes), without holding up the other tasks of the
+/// worker thread it was called on: on a multi-thread runtime the worker hands them to another
+/// thread first. A current-thread runtime (tests) has no other thread to hand them to.
+fn blocking<T>(work: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(work)
+        }
+        _ => work(),
+    }
 }
 
 /// Where to fetch the source: where it moved for good (a remembered 301), else its `url`.

@@ -7,7 +7,7 @@
 //!
 //! Must not: read the store (the caller loads the days it is told are missing).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rustc_hash::FxHashMap;
@@ -37,11 +37,12 @@ pub struct Candidate<'a> {
 /// Each entry has one link per band, `slot * BANDS + band`; `by_band` holds the newest link of
 /// each band hash and `next` chains the older ones, so loading a day allocates no list per band
 /// (a day holds hundreds of sketches, each with dozens of bands). Band hashes are already
-/// uniform, so the map uses the cheap Fx hasher rather than SipHash.
+/// uniform and ids are the store's own hashes, so the maps use the cheap Fx hasher rather than
+/// SipHash.
 #[derive(Debug, Default)]
 pub struct NearIndex {
     entries: Vec<Option<Entry>>,
-    by_id: HashMap<String, usize>,
+    by_id: FxHashMap<String, usize>,
     by_band: FxHashMap<u64, u32>,
     next: Vec<u32>,
     days: BTreeSet<i64>,

@@ -51,7 +51,21 @@ pub struct Sketch {
 /// The text rule 3 compares: only letters and digits, lowercase, full-width folded to ASCII.
 pub fn normalise_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    normalise_into(text, &mut out);
+    out
+}
+
+/// The CJK Unified Ideographs: letters without case, most of a Chinese story's text, kept
+/// without a lookup in the Unicode tables (`cjk_ideographs_are_caseless_letters` checks it).
+const CJK_IDEOGRAPHS: std::ops::RangeInclusive<char> = '\u{4E00}'..='\u{9FFF}';
+
+/// [`normalise_text`], appending to `out`.
+fn normalise_into(text: &str, out: &mut String) {
     for c in text.chars() {
+        if CJK_IDEOGRAPHS.contains(&c) {
+            out.push(c);
+            continue;
+        }
         let c = match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,
@@ -69,14 +83,14 @@ pub fn normalise_text(text: &str) -> String {
             }
         }
     }
-    out
 }
 
 impl Sketch {
     /// The sketch of a story, or `None` when its text is too short for rule 3.
     pub fn of(title: &str, body: &str) -> Option<Sketch> {
-        let mut text = normalise_text(title);
-        text.push_str(&normalise_text(body));
+        let mut text = String::with_capacity(title.len() + body.len());
+        normalise_into(title, &mut text);
+        normalise_into(body, &mut text);
         let bounds: Vec<usize> = text
             .char_indices()
             .map(|(i, _)| i)
@@ -205,6 +219,13 @@ mod tests {
         let other = Sketch::of("标题", &traditional).expect("long enough");
         assert_eq!(simplified, other);
         assert!((simplified.similarity(&other) - 1.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn cjk_ideographs_are_caseless_letters() {
+        for c in CJK_IDEOGRAPHS {
+            assert!(c.is_alphanumeric() && !c.is_uppercase(), "{c:?}");
+        }
     }
 
     #[test]

@@ -86,22 +86,36 @@ const PLACEHOLDER_NAMES: &[&str] = &[
 /// [`promote_lazy_images`]).
 pub fn sanitize(html: &str, base: &Url) -> String {
     let html = promote_lazy_images(html);
+    CLEANER.with_borrow_mut(|cleaner| {
+        cleaner
+            .url_relative(UrlRelative::RewriteWithBase(base.clone()))
+            .clean(&html)
+            .to_string()
+    })
+}
+
+thread_local! {
+    /// The sanitizer's rules, built once per thread: building them (ammonia's defaults, then
+    /// these sets) cost as much as cleaning a short story. Only the base URL changes per call.
+    static CLEANER: std::cell::RefCell<Builder<'static>> = std::cell::RefCell::new(cleaner());
+}
+
+fn cleaner() -> Builder<'static> {
     let tag_attributes = HashMap::from([
         ("a", HashSet::from(["href"])),
         ("img", HashSet::from(["src", "alt", "width", "height"])),
         ("td", HashSet::from(["colspan", "rowspan"])),
         ("th", HashSet::from(["colspan", "rowspan"])),
     ]);
-    Builder::empty()
+    let mut builder = Builder::empty();
+    builder
         .tags(TAGS.iter().copied().collect())
         .clean_content_tags(DROPPED_WITH_CONTENT.iter().copied().collect())
         .tag_attributes(tag_attributes)
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
-        .url_relative(UrlRelative::RewriteWithBase(base.clone()))
         .link_rel(Some("noopener noreferrer"))
-        .strip_comments(true)
-        .clean(&html)
-        .to_string()
+        .strip_comments(true);
+    builder
 }
 
 /// Gives every `<img>` that has its URL in a lazy-loading attribute (`data-src`,

@@ -1,5 +1,5 @@
-//! The store's error type and the JSON codec every stored value goes through, so that a
-//! damaged value always surfaces as [`StoreError::Corrupt`] naming what was damaged.
+//! The store's error type and the JSON codec of the small stored values (stories have their
+//! own, `codec.rs`), so that a damaged value always surfaces as [`StoreError::Corrupt`] naming what was damaged.
 //!
 //! This file must not open trees or know the layout.
 
@@ -27,8 +27,19 @@ pub enum StoreError {
     #[error("corrupt {what} in the store: {source}")]
     Corrupt {
         what: String,
-        source: serde_json::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
+}
+
+/// A [`StoreError::Corrupt`] naming `what` was damaged and why.
+pub(super) fn corrupt(
+    what: String,
+    source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+) -> StoreError {
+    StoreError::Corrupt {
+        what,
+        source: source.into(),
+    }
 }
 
 /// What to do about a store of another layout version.
@@ -54,20 +65,14 @@ pub(super) fn encode<T: Serialize + ?Sized>(
     value: &T,
     what: impl FnOnce() -> String,
 ) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(value).map_err(|source| StoreError::Corrupt {
-        what: what(),
-        source,
-    })
+    serde_json::to_vec(value).map_err(|source| corrupt(what(), source))
 }
 
 pub(super) fn decode<T: DeserializeOwned>(
     bytes: &[u8],
     what: impl FnOnce() -> String,
 ) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|source| StoreError::Corrupt {
-        what: what(),
-        source,
-    })
+    serde_json::from_slice(bytes).map_err(|source| corrupt(what(), source))
 }
 
 /// The value under `key` in `tree`, decoded; `None` when there is none.

@@ -4,6 +4,8 @@
 //! - 1: `items`, `keys`, `by_time`, `sources`.
 //! - 2: adds `sketches` (the near-duplicate index), `tombstones` and `guids`; items may carry
 //!   `provenance` (read with a default, so version-1 items need no rewrite).
+//! - 3: stories are stored as their date and LZ4-compressed JSON (`codec.rs`) instead of plain
+//!   JSON, and `keys` and `by_time` hold a story's id as its bytes instead of a JSON string.
 //!
 //! A migration runs in place when an older store is opened, and writes the new version only
 //! after its work is flushed: a crash in the middle leaves the old version, and the migration
@@ -13,7 +15,7 @@
 //! Must not: change a story's public guid or drop anything a story holds.
 
 use super::error::{decode, encode};
-use super::{META_TREE, SCHEMA_KEY, SCHEMA_VERSION, Store, StoreError};
+use super::{META_TREE, SCHEMA_KEY, SCHEMA_VERSION, Store, StoreError, codec};
 use crate::dedup::Sketch;
 use crate::model::Item;
 use crate::normalise::html_to_text;
@@ -31,6 +33,7 @@ impl Store {
         while version < SCHEMA_VERSION {
             match version {
                 1 => self.migrate_1_to_2()?,
+                2 => self.migrate_2_to_3()?,
                 _ => break,
             }
             version += 1;
@@ -72,6 +75,30 @@ impl Store {
         }
         Ok(())
     }
+
+    /// 2 → 3: stories re-encoded, ids stored as their bytes. A value already in the new layout
+    /// (a migration cut short) is left as it is: JSON starts with `{` or `"`, the new layouts
+    /// never do (an item starts with its format byte, an id is a hex hash).
+    fn migrate_2_to_3(&self) -> Result<(), StoreError> {
+        for entry in self.items.iter() {
+            let (id, bytes) = entry?;
+            if bytes.first() == Some(&b'{') {
+                let item: Item =
+                    decode(&bytes, || format!("item {}", String::from_utf8_lossy(&id)))?;
+                self.items.insert(&id, codec::item_value(&item)?)?;
+            }
+        }
+        for tree in [&self.keys, &self.by_time] {
+            for entry in tree.iter() {
+                let (key, bytes) = entry?;
+                if bytes.first() == Some(&b'"') {
+                    let id: String = decode(&bytes, || "story id".to_owned())?;
+                    tree.insert(&key, id.as_bytes())?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -83,6 +110,12 @@ mod tests {
 
     /// Writes a version-1 store by hand: its trees, its JSON items (no provenance field).
     fn version_one(path: &std::path::Path) {
+        written_as(path, 1);
+    }
+
+    /// Writes a store of `version` 1 or 2 by hand: JSON items (no provenance field), ids as
+    /// JSON strings, and for version 2 the story's sketch.
+    fn written_as(path: &std::path::Path, version: u32) {
         let db = sled::open(path).expect("sled open");
         let mut story = item("v1", at(SEED));
         story.content_html = BODY.to_owned();
@@ -103,11 +136,44 @@ mod tests {
                 b"\"v1\"".as_slice(),
             )
             .expect("insert");
+        if version == 2 {
+            let sketch = Sketch::of(&story.title, &html_to_text(BODY)).expect("sketch");
+            db.open_tree("sketches")
+                .expect("sketches")
+                .insert(super::super::near::key(at(SEED), "v1"), sketch.to_bytes())
+                .expect("insert");
+        }
         db.open_tree(META_TREE)
             .expect("meta")
-            .insert(SCHEMA_KEY, b"1".as_slice())
+            .insert(SCHEMA_KEY, version.to_string().as_bytes())
             .expect("insert");
         db.flush().expect("flush");
+    }
+
+    #[test]
+    fn a_version_two_store_is_migrated_and_keeps_its_stories_and_keys() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("beatwire.sled");
+        written_as(&path, 2);
+        let store = Store::open(&path).expect("migrated");
+        let story = store.get("v1").expect("get").expect("kept");
+        assert!(story.content_html.contains("自贡"));
+        let key = crate::model::ItemKey::Link("https://example.com/v1".to_owned());
+        assert_eq!(store.find(&key).expect("find").as_deref(), Some("v1"));
+        assert_eq!(store.latest(5).expect("latest")[0], story);
+        assert_eq!(store.sketch_count(), 1);
+        let meta = store.db.open_tree(META_TREE).expect("meta");
+        assert_eq!(
+            meta.get(SCHEMA_KEY).expect("get").expect("set").as_ref(),
+            b"3"
+        );
+        // A migration cut short runs again over values already converted.
+        meta.insert(SCHEMA_KEY, b"2".as_slice()).expect("insert");
+        drop((meta, store));
+        let store = Store::open(&path).expect("migrated again");
+        assert_eq!(store.get("v1").expect("get").expect("kept"), story);
+        assert_eq!(store.find(&key).expect("find").as_deref(), Some("v1"));
+        assert_eq!(store.latest(5).expect("latest").len(), 1);
     }
 
     #[test]

@@ -6,15 +6,15 @@
 //! order of the pipeline: it keeps [`Item`]s, [`Sketch`]es and
 //! [`SourceState`](crate::model::SourceState)s and hands them back.
 //!
-//! # Layout (schema version 2)
-//! Values are JSON unless said otherwise, so a damaged value is reported as
-//! [`StoreError::Corrupt`].
+//! # Layout (schema version 3)
+//! Small values are JSON, so a damaged value is reported as [`StoreError::Corrupt`]; stories and
+//! the ids that point at them have a layout of their own (`codec.rs`).
 //! - `meta`: `schema_version` → the layout version ([`SCHEMA_VERSION`]); see `migrate.rs`.
-//! - `items`: story id → [`Item`].
-//! - `keys`: [`ItemKey::to_bytes`] → story id. Kept when a story is pruned, so its keys still
-//!   lead to its tombstone.
-//! - `by_time`: `time_key::encode(published, id)` → story id; an ordered scan gives the
-//!   newest stories first.
+//! - `items`: story id → [`Item`]: its date, then its JSON compressed with LZ4 (`codec.rs`).
+//! - `keys`: [`ItemKey::to_bytes`] → story id (its bytes). Kept when a story is pruned, so its
+//!   keys still lead to its tombstone.
+//! - `by_time`: `time_key::encode(published, id)` → story id (its bytes); an ordered scan gives
+//!   the newest stories first.
 //! - `sketches`: `time_key::ascending(published)` + id → [`Sketch::to_bytes`] (binary), the
 //!   near-duplicate candidate index: a range of it holds the stories of a time window, whatever
 //!   the size of the store (`near.rs`).
@@ -22,9 +22,17 @@
 //! - `guids`: source id → [`GuidTrust`](crate::dedup::GuidTrust) (`identity.rs`).
 //! - `sources`: source id → [`SourceState`](crate::model::SourceState) (see `sources.rs`).
 //!
-//! Every write of a story (item, keys, time index, sketch) is one transaction: a crash leaves
-//! the story wholly written or not at all.
+//! # Writing a story, crash-safe without a transaction
+//! A story is written in an order that every crash leaves readable (sled recovers a prefix of
+//! its log): its sketch and time-index entry at its date first, then the story, then its keys,
+//! and last the entries at its old date when the date changed. A crash can only leave an index
+//! entry too many, never a story the indexes miss: an entry naming a missing story, or a story
+//! of another date (a move cut short), is passed over by every reader ([`Store::latest`],
+//! `prune`, the near-duplicate lookup) and cleaned up by `prune`; a story whose keys were not
+//! written yet is stored again, under the same id, by the next run. One multi-tree transaction
+//! per story cost more than all the rest of storing it.
 
+mod codec;
 mod error;
 mod identity;
 mod migrate;
@@ -36,13 +44,7 @@ mod time_key;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
-
 pub use self::error::StoreError;
-use self::error::{decode, encode, get_json};
 pub use self::near::SketchEntry;
 pub use self::prune::{Pruned, Tombstone};
 
@@ -50,7 +52,7 @@ use crate::dedup::Sketch;
 use crate::model::{Item, ItemKey};
 
 /// The layout version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 const META_TREE: &str = "meta";
 const ITEMS_TREE: &str = "items";
@@ -71,12 +73,6 @@ pub enum SketchWrite<'a> {
     Set(&'a Sketch),
     /// The story takes no part in near-duplicate detection.
     Clear,
-}
-
-/// Only the field of a stored item that the indexes need.
-#[derive(Deserialize)]
-struct Stamp {
-    published: DateTime<Utc>,
 }
 
 /// An open store. Cheap to clone: every clone shares the same database.
@@ -156,12 +152,18 @@ impl Store {
     /// The id of the story stored under `key`, if any (the story may since have been pruned:
     /// see [`Store::tombstone`]).
     pub fn find(&self, key: &ItemKey) -> Result<Option<String>, StoreError> {
-        get_json(&self.keys, &key.to_bytes(), || format!("id for {key}"))
+        self.keys
+            .get(key.to_bytes())?
+            .map(|id| codec::id_from(&id, || format!("id for {key}")))
+            .transpose()
     }
 
     /// The story with this id, if any.
     pub fn get(&self, id: &str) -> Result<Option<Item>, StoreError> {
-        get_json(&self.items, id.as_bytes(), || format!("item {id}"))
+        self.items
+            .get(id.as_bytes())?
+            .map(|bytes| codec::item_from(&bytes, id.as_bytes()))
+            .transpose()
     }
 
     /// Stores `item` under its id and every key in `keys`, keeping its near-duplicate sketch
@@ -171,7 +173,7 @@ impl Store {
     }
 
     /// Stores `item` under its id and every key in `keys`, and its near-duplicate sketch as
-    /// `sketch` says, in one transaction.
+    /// `sketch` says, in the crash-safe order of the module doc.
     ///
     /// Replacing a story moves its time-index and sketch entries when `published` changed. A
     /// key that pointed at another story now points at this one; keys are never removed.
@@ -182,53 +184,80 @@ impl Store {
         sketch: SketchWrite<'_>,
     ) -> Result<(), StoreError> {
         let id = item.id.as_bytes();
-        let value = encode(item, || format!("item {}", item.id))?;
-        let id_value = encode(&item.id, || format!("id {}", item.id))?;
+        let old_published = match self.items.get(id)? {
+            Some(old) => Some(codec::item_published(&old, id)?),
+            None => None,
+        };
+        self.write_story(item, keys, sketch, old_published)
+    }
+
+    /// [`Store::put_story`] for a story stored for the first time (no key of it is known), so
+    /// no earlier version needs moving and none is looked up. Were one there after all (a
+    /// crash between a story and its keys), entries at its old date are left over, and
+    /// passed over like any other a crash leaves.
+    /// `sketch` is the story's near-duplicate sketch, `None` when its text is too short.
+    pub fn put_new_story(
+        &self,
+        item: &Item,
+        keys: &[ItemKey],
+        sketch: Option<&Sketch>,
+    ) -> Result<(), StoreError> {
+        let sketch = sketch.map_or(SketchWrite::Clear, SketchWrite::Set);
+        self.write_story(item, keys, sketch, None)
+    }
+
+    /// Writes a story whose earlier version, if any, was dated `old_published`.
+    fn write_story(
+        &self,
+        item: &Item,
+        keys: &[ItemKey],
+        sketch: SketchWrite<'_>,
+        old_published: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<(), StoreError> {
+        let id = item.id.as_bytes();
+        let value = codec::item_value(item)?;
         let new_time = time_key::encode(item.published, &item.id);
         let new_sketch_key = near::key(item.published, &item.id);
-        let sketch_bytes = match sketch {
-            SketchWrite::Set(sketch) => Some(sketch.to_bytes()),
-            SketchWrite::Keep | SketchWrite::Clear => None,
-        };
-        let key_bytes: Vec<Vec<u8>> = keys.iter().map(ItemKey::to_bytes).collect();
+        let old_time = old_published.map(|at| time_key::encode(at, &item.id));
+        let old_sketch_key = old_published
+            .map(|at| near::key(at, &item.id))
+            .filter(|old| *old != new_sketch_key);
 
-        let trees = (&self.items, &self.keys, &self.by_time, &self.sketches);
-        let result = trees.transaction(|(items, keys_tx, by_time, sketches)| {
-            let mut kept = None;
-            if let Some(old) = items.get(id)? {
-                let stamp: Stamp =
-                    serde_json::from_slice(&old).map_err(ConflictableTransactionError::Abort)?;
-                let old_time = time_key::encode(stamp.published, &item.id);
-                if old_time != new_time {
-                    by_time.remove(old_time)?;
-                }
-                let old_sketch_key = near::key(stamp.published, &item.id);
-                if !(matches!(sketch, SketchWrite::Keep) && old_sketch_key == new_sketch_key) {
-                    kept = sketches.remove(old_sketch_key)?;
+        // 1. What indexes the story at its (new) date.
+        match sketch {
+            SketchWrite::Set(sketch) => {
+                self.sketches
+                    .insert(new_sketch_key.as_slice(), sketch.to_bytes())?;
+            }
+            SketchWrite::Keep => {
+                if let Some(old) = &old_sketch_key
+                    && let Some(kept) = self.sketches.get(old)?
+                {
+                    self.sketches.insert(new_sketch_key.as_slice(), kept)?;
                 }
             }
-            items.insert(id, value.as_slice())?;
-            by_time.insert(new_time.as_slice(), id_value.as_slice())?;
-            let write = match (&sketch_bytes, &sketch) {
-                (Some(bytes), _) => Some(bytes.as_slice()),
-                (None, SketchWrite::Keep) => kept.as_deref(),
-                (None, _) => None,
-            };
-            if let Some(bytes) = write {
-                sketches.insert(new_sketch_key.as_slice(), bytes)?;
+            SketchWrite::Clear => {}
+        }
+        self.by_time.insert(new_time.as_slice(), id)?;
+        // 2. The story, 3. the keys that lead to it.
+        self.items.insert(id, value)?;
+        for key in keys {
+            self.keys.insert(key.to_bytes(), id)?;
+        }
+        // 4. What indexed it at its old date.
+        if let Some(old) = old_time.filter(|old| *old != new_time) {
+            self.by_time.remove(old)?;
+        }
+        match (sketch, old_sketch_key) {
+            (SketchWrite::Clear, _) => {
+                self.sketches.remove(new_sketch_key)?;
             }
-            for key in &key_bytes {
-                keys_tx.insert(key.as_slice(), id_value.as_slice())?;
+            (_, Some(old)) => {
+                self.sketches.remove(old)?;
             }
-            Ok(())
-        });
-        result.map_err(|error| match error {
-            TransactionError::Abort(source) => StoreError::Corrupt {
-                what: format!("item {}", item.id),
-                source,
-            },
-            TransactionError::Storage(error) => StoreError::Db(error),
-        })
+            (_, None) => {}
+        }
+        Ok(())
     }
 
     /// The `limit` newest stories, ordered by (published desc, id asc).
@@ -241,15 +270,16 @@ impl Store {
                 break;
             }
             let (time, id) = entry?;
-            let id: String = decode(&id, || "time index entry".to_owned())?;
-            match self.get(&id)? {
-                Some(item) => found.push(item),
-                // Writes are transactional, so this means the database was damaged outside
-                // beatwire; the feed is still better served without the story.
-                None => {
-                    tracing::warn!(item = %id, time = ?time, "time index names a missing story")
-                }
+            let Some(bytes) = self.items.get(&id)? else {
+                // A story whose write a crash cut short: `prune` removes the entry.
+                tracing::debug!(item = %String::from_utf8_lossy(&id), "time index names a missing story");
+                continue;
+            };
+            // An entry left at a story's old date by a crash in the middle of moving it.
+            if time_key::decode(&time) != Some(codec::item_published(&bytes, &id)?) {
+                continue;
             }
+            found.push(codec::item_from(&bytes, &id)?);
         }
         Ok(found)
     }
@@ -294,7 +324,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::model::Outlet;
-    use chrono::TimeZone;
+    use chrono::{DateTime, TimeZone, Utc};
 
     pub(super) fn at(seconds: i64) -> DateTime<Utc> {
         Utc.timestamp_opt(seconds, 0)
@@ -410,6 +440,35 @@ mod tests {
         assert_eq!(ids(&store.latest(2).expect("latest")), ["z", "a"]);
         assert!(store.latest(0).expect("latest").is_empty());
         assert_eq!(store.len(), 5);
+    }
+
+    // See: the write order of `put_story` (module doc): what a crash can leave behind.
+    #[test]
+    fn entries_a_crash_left_behind_are_passed_over_and_pruned() {
+        let (_dir, store) = fresh();
+        store.put(&item("a", at(SEED)), &[]).expect("put");
+        let day_before = at(SEED - 86_400);
+        // A move cut short, and a new story cut short before the story itself was written.
+        store
+            .by_time
+            .insert(time_key::encode(day_before, "a"), b"a".as_slice())
+            .expect("insert");
+        store
+            .by_time
+            .insert(time_key::encode(day_before, "ghost"), b"ghost".as_slice())
+            .expect("insert");
+        store
+            .sketches
+            .insert(near::key(day_before, "ghost"), b"sketch".as_slice())
+            .expect("insert");
+        assert_eq!(ids(&store.latest(10).expect("latest")), ["a"]);
+
+        let pruned = store.prune(at(SEED - 3_600), at(SEED)).expect("prune");
+        assert_eq!(pruned.stories, 0);
+        assert_eq!(store.by_time.len(), 1);
+        assert_eq!(store.sketch_count(), 0);
+        assert_eq!(ids(&store.latest(10).expect("latest")), ["a"]);
+        assert_eq!(store.tombstone_count(), 0);
     }
 
     #[test]

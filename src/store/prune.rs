@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
-use super::error::{decode, encode, get_json};
-use super::{Stamp, Store, StoreError, near, time_key};
+use super::error::{encode, get_json};
+use super::{Store, StoreError, codec, near, time_key};
 
 /// What is left of a pruned or removed story.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,16 +49,16 @@ impl Store {
         let Some(bytes) = self.items.get(id.as_bytes())? else {
             return Ok(false);
         };
-        let stamp: Stamp = decode(&bytes, || format!("item {id}"))?;
+        let published = codec::item_published(&bytes, id.as_bytes())?;
         let tombstone = encode(
             &Tombstone {
-                published: stamp.published,
+                published,
                 removed: now,
             },
             || format!("tombstone {id}"),
         )?;
-        let time = time_key::encode(stamp.published, id);
-        let sketch = near::key(stamp.published, id);
+        let time = time_key::encode(published, id);
+        let sketch = near::key(published, id);
         let trees = (&self.items, &self.by_time, &self.sketches, &self.tombstones);
         trees
             .transaction(|(items, by_time, sketches, tombstones)| {
@@ -78,20 +78,31 @@ impl Store {
     /// Removes every story dated before `cutoff` that the store also first saw before it.
     ///
     /// Walks the time index from its oldest end and stops at the first story dated after the
-    /// cutoff, so the cost follows the stories pruned, not the store's size.
+    /// cutoff, so the cost follows the stories pruned, not the store's size. Entries a crash
+    /// left behind (naming a missing story, or a story at another date) are removed on the way.
     pub fn prune(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> Result<Pruned, StoreError> {
         let mut old = Vec::new();
         for entry in self.by_time.iter().rev() {
             let (key, id) = entry?;
             match time_key::decode(&key) {
-                Some(published) if published < cutoff => {}
+                Some(published) if published < cutoff => old.push((published, id)),
                 _ => break,
             }
-            old.push(decode::<String>(&id, || "time index entry".to_owned())?);
         }
         let mut pruned = Pruned::default();
-        for id in old {
-            let Some(item) = self.get(&id)? else { continue };
+        for (published, id) in old {
+            let id = codec::id_from(&id, || "time index entry".to_owned())?;
+            let item = match self.get(&id)? {
+                Some(item) if item.published == published => item,
+                other => {
+                    self.by_time.remove(time_key::encode(published, &id))?;
+                    let stale = near::key(published, &id);
+                    if other.is_none_or(|item| near::key(item.published, &id) != stale) {
+                        self.sketches.remove(stale)?;
+                    }
+                    continue;
+                }
+            };
             if item.first_seen >= cutoff {
                 pruned.kept_young += 1;
                 continue;
