@@ -11,6 +11,7 @@
 //! - [`publish`]: store → output files, on its own (`beatwire publish`).
 //! - [`every::run_every`]: `serve --every`, the pipeline on an interval in the same process.
 //! - [`prune`]: the stories past `keep_days` leave the store (`beatwire prune`; `run` too).
+//! - [`flush::GroupFlush`]: a pass ends once its writes are durable, one flush per group.
 //! - [`identity`]: the identity rules of `dedup` applied against the store.
 //! - [`lock::RunLock`]: one run per store at a time.
 //! - [`report::RunReport`]: what `run --json` prints.
@@ -23,6 +24,7 @@
 
 pub mod alarm;
 pub mod every;
+mod flush;
 pub mod identity;
 pub mod inspect;
 pub mod lock;
@@ -104,6 +106,7 @@ pub async fn run_with(
         force: options.force,
         now,
         storing: Mutex::new(()),
+        flushes: flush::GroupFlush::default(),
     });
     // Every source is a task of its own, and they all start at once: the fetcher's host pool
     // keeps `concurrency` requests in flight, whichever hosts the sources are on (a window of
@@ -188,6 +191,8 @@ struct Shared {
     force: bool,
     now: DateTime<Utc>,
     storing: Mutex<()>,
+    /// Makes each pass's writes durable before the pass reports.
+    flushes: flush::GroupFlush,
 }
 
 /// Runs one source on a task of its own; a pass that panics is that source's failure.
@@ -208,7 +213,15 @@ fn spawn_pass(
             now: shared.now,
             storing: &shared.storing,
         };
-        source::process(&rule, &context).await
+        let mut report = source::process(&rule, &context).await;
+        // The pass is over only once its stories and its state are on disk: whatever reports
+        // it (`-v`, the progress bar) may be the last thing seen before a crash.
+        if let Err(e) = shared.flushes.flush(&shared.store).await {
+            report.status = report::SourceStatus::Failed;
+            report.error = Some(format!("{}: the store could not be flushed: {e}", rule.url));
+            report.error_class = Some(crate::model::ErrorClass::Store);
+        }
+        report
     });
     async move {
         task.await.unwrap_or_else(|e| report::SourceReport {

@@ -333,10 +333,8 @@ async fn pass(
     // lock and writing to sled block, so this runs off the runtime's worker threads: the other
     // sources' requests go on being answered meanwhile.
     //
-    // Nothing is flushed here: the source's state is written after its stories, sled recovers
-    // a prefix of its writes, and the run flushes once at its end, before it reports anything.
-    // A crash loses at most the last writes of the run, never a story without its source
-    // forgetting the fetch that brought it (a flush per source cost more than its parsing).
+    // Nothing is flushed here: the task running this pass flushes when it ends, in one flush
+    // shared with the passes that end at the same time (a flush each cost more than parsing).
     let stored = blocking(|| -> Result<(), StoreError> {
         let _storing = run
             .storing
