@@ -63,6 +63,29 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, PublishError>
     }
 }
 
+/// Removes the temp files [`write_atomic`] leaves in `dir` when its process is killed between
+/// creating one and renaming it (hidden, `.<name>.<random>.tmp`). Returns how many it removed.
+///
+/// Only for a folder no other process is writing to at the time: publishing holds the run lock.
+pub fn remove_leftover_temps(dir: &Path) -> io::Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(error) => return Err(error),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.ends_with(".tmp") && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Makes the rename itself durable (the folder's entry), where the platform allows it.
 #[cfg(unix)]
 fn sync_dir(dir: &Path) -> io::Result<()> {
@@ -92,6 +115,22 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    // See: a run killed with `kill -9` between creating `.feed.xml.XXXX.tmp` and renaming it
+    // left the temp file in the output folder for good (tests/crash.rs, random kills).
+    #[test]
+    fn leftover_temp_files_of_a_killed_write_are_removed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(".feed.xml.pSO9nn.tmp"), "<rss><chan").expect("write");
+        std::fs::write(dir.path().join("feed.xml"), "<rss/>").expect("write");
+        std::fs::write(dir.path().join(".keep"), "").expect("write");
+        assert_eq!(remove_leftover_temps(dir.path()).expect("removed"), 1);
+        assert_eq!(names(dir.path()), vec![".keep", "feed.xml"]);
+        assert_eq!(
+            remove_leftover_temps(&dir.path().join("none")).expect("no folder"),
+            0
+        );
     }
 
     #[test]

@@ -32,7 +32,7 @@ use crate::model::Item;
 
 pub use self::also::{also_footer_html, also_label, also_reported, content_with_footer};
 pub use self::atom::to_atom;
-pub use self::atomic::{write_atomic, write_if_changed};
+pub use self::atomic::{remove_leftover_temps, write_atomic, write_if_changed};
 pub use self::channel::{CategoryFeed, Channel};
 pub use self::html::to_html;
 pub use self::json::to_json_feed;
@@ -90,6 +90,10 @@ pub fn publish(dir: &Path, channel: &Channel, items: &[Item]) -> Result<Publishe
     if !channel.categories.is_empty() {
         let folder = dir.join(CATEGORY_DIR);
         std::fs::create_dir_all(&folder).map_err(io(&folder))?;
+    }
+    // What a publish killed mid-write left behind.
+    for folder in [dir.to_path_buf(), dir.join(CATEGORY_DIR)] {
+        remove_leftover_temps(&folder).map_err(io(&folder))?;
     }
     let mut files = Vec::with_capacity(rendered.len());
     let mut changed = 0;
