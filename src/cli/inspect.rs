@@ -1,0 +1,139 @@
+//! `parse` and `extract`: one document at a time through a stage, printed for people or as
+//! JSON lines for scripts.
+//!
+//! Must not: parse or extract itself; `app::inspect` does.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::Utc;
+use chrono_tz::Tz;
+use url::Url;
+
+use super::{Exit, print_line};
+use crate::app;
+use crate::app::inspect::{PageFields, PageOutcome, PageReading};
+use crate::config::{Config, DEFAULT_TIMEZONE};
+use crate::fetch::Fetcher;
+
+/// `beatwire parse FILE...`: each feed file's format, title and items.
+pub fn parse(files: &[PathBuf], json: bool, tz: Tz) -> anyhow::Result<Exit> {
+    let mut exit = Exit::Success;
+    for file in files {
+        let parsed = app::inspect::parse_file(file, tz, Utc::now());
+        if let Some(error) = &parsed.error {
+            exit = Exit::SourceFailed;
+            if !json {
+                eprintln!("beatwire: {error}");
+                continue;
+            }
+        }
+        if json {
+            print_line(&serde_json::to_string(&parsed).context("cannot render JSON")?)?;
+        } else {
+            print_line(&format!(
+                "{}: {} \"{}\", {} items",
+                file.display(),
+                parsed
+                    .format
+                    .map(|f| format!("{f:?}").to_lowercase())
+                    .unwrap_or_default(),
+                parsed.title.as_deref().unwrap_or(""),
+                parsed.items.len()
+            ))?;
+            for item in &parsed.items {
+                print_line(&format!(
+                    "  {}  {}  {}",
+                    item.published.as_deref().unwrap_or("-"),
+                    item.title.as_deref().unwrap_or("(untitled)"),
+                    item.link.as_deref().unwrap_or("")
+                ))?;
+            }
+        }
+    }
+    Ok(exit)
+}
+
+/// `beatwire extract PAGE...`: each article page's fields and the rule behind each.
+pub async fn extract(
+    config: &Path,
+    inputs: &[String],
+    base: Option<&Url>,
+    source: Option<&str>,
+    json: bool,
+    timezone: Option<Tz>,
+) -> anyhow::Result<Exit> {
+    let config = source.map(|_| Config::load(config)).transpose()?;
+    let rule = match (&config, source) {
+        (Some(config), Some(id)) => Some(
+            config
+                .source(id)
+                .ok_or_else(|| app::UnknownSource(id.to_owned()))?,
+        ),
+        _ => None,
+    };
+    let beat_zone = config
+        .as_ref()
+        .map_or(DEFAULT_TIMEZONE, |c| c.beat.timezone);
+    let reading = PageReading {
+        rule: rule.and_then(|r| r.article.as_ref()),
+        encoding: rule.and_then(|r| r.encoding),
+        tz: timezone.unwrap_or_else(|| rule.map_or(beat_zone, |r| r.timezone_or(beat_zone))),
+        now: Utc::now(),
+    };
+    let policy = config.as_ref().map(|c| c.fetch.clone()).unwrap_or_default();
+    let fetcher = Fetcher::new(&policy)?;
+    let mut exit = Exit::Success;
+    for input in inputs {
+        let page = app::inspect::extract_input(input, base, &fetcher, &reading).await;
+        if let PageOutcome::Failed { error } = &page.outcome {
+            exit = Exit::SourceFailed;
+            if !json {
+                eprintln!("beatwire: {error}");
+                continue;
+            }
+        }
+        if json {
+            print_line(&serde_json::to_string(&page).context("cannot render JSON")?)?;
+        } else if let PageOutcome::Read(fields) = &page.outcome {
+            print_line(&describe_page(&page.file, fields))?;
+        }
+    }
+    Ok(exit)
+}
+
+/// A page as people read it: each field with the rule that found it, then the body.
+fn describe_page(file: &str, page: &PageFields) -> String {
+    let rule = |r: &Option<crate::extract::Rule>| {
+        r.as_ref().map(|r| format!("  ({r})")).unwrap_or_default()
+    };
+    let value = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+    let rules = &page.rules;
+    let mut out = format!("{file}  [{}]\n", page.url);
+    for (name, text, found) in [
+        ("title", value(&page.title), rule(&rules.title)),
+        ("published", value(&page.published), rule(&rules.published)),
+        ("author", page.author.join(", "), rule(&rules.author)),
+        ("outlet", value(&page.outlet), rule(&rules.outlet)),
+        ("section", value(&page.section), rule(&rules.section)),
+        (
+            "lead image",
+            value(&page.lead_image),
+            rule(&rules.lead_image),
+        ),
+        (
+            "body",
+            format!("{} characters", page.body_text.chars().count()),
+            format!("  ({})", rules.body),
+        ),
+    ] {
+        out.push_str(&format!("  {name:<11}{text}{found}\n"));
+    }
+    for warning in &page.warnings {
+        out.push_str(&format!("  warning    {warning}\n"));
+    }
+    out.push('\n');
+    out.push_str(&page.body_text);
+    out.push('\n');
+    out
+}
