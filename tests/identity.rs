@@ -14,7 +14,7 @@ use beatwire::config::Config;
 use beatwire::dedup::story_id;
 use beatwire::model::ItemKey;
 use beatwire::store::Store;
-use common::{Answer, TestSite, feed_source, fixture, read_feed, write_config};
+use common::{Answer, TestSite, feed_source, fixture, read_feed, titles, write_config};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap()
@@ -315,11 +315,7 @@ async fn guids_that_are_list_positions_give_way_to_links() {
     assert_eq!(second.sources[0].status, SourceStatus::Ok);
     assert_eq!((second.sources[0].new, second.sources[0].updated), (1, 0));
     let (feed, _) = read_feed(&second.published.unwrap().path);
-    let mut titles: Vec<String> = feed
-        .entries
-        .iter()
-        .map(|e| e.title.clone().unwrap().content)
-        .collect();
+    let mut titles = titles(&feed);
     titles.sort();
     assert_eq!(
         titles,

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use beatwire::app;
 use beatwire::app::report::SourceStatus;
 use beatwire::config::Config;
-use common::{Answer, TestSite, fixture, forced, read_feed, write_config};
+use common::{Answer, TestSite, fixture, forced, read_feed, titles, write_config};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2019, 1, 6, 0, 0, 0).unwrap()
@@ -56,11 +56,7 @@ async fn a_page_source_reads_each_new_story_from_its_page_once() {
     assert_eq!((source.new, source.error.as_deref()), (3, None));
 
     let feed = read_feed(&report.published.unwrap().path).0;
-    let titles: Vec<String> = feed
-        .entries
-        .iter()
-        .map(|e| e.title.clone().unwrap().content)
-        .collect();
+    let titles = titles(&feed);
     assert_eq!(
         titles,
         vec![

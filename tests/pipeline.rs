@@ -10,7 +10,7 @@ use beatwire::app::{self, RunOptions};
 use beatwire::config::Config;
 use beatwire::dedup::story_id;
 use beatwire::model::ItemKey;
-use common::{Answer, TestSite, feed_source, fixture, forced, read_feed, write_config};
+use common::{Answer, TestSite, feed_source, fixture, forced, read_feed, titles, write_config};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap()
@@ -32,11 +32,7 @@ async fn demo_sites_merge_into_one_rss_feed_with_china_times() {
     );
     let (feed, xml) = read_feed(&published.path);
 
-    let titles: Vec<String> = feed
-        .entries
-        .iter()
-        .map(|e| e.title.clone().unwrap().content)
-        .collect();
+    let titles = titles(&feed);
     assert_eq!(
         titles,
         vec![

@@ -209,6 +209,14 @@ pub fn read_feed(path: &Path) -> (feed_rs::model::Feed, String) {
     (feed, xml)
 }
 
+/// The titles of a feed's entries, in its order.
+pub fn titles(feed: &feed_rs::model::Feed) -> Vec<String> {
+    feed.entries
+        .iter()
+        .map(|e| e.title.clone().expect("every entry has a title").content)
+        .collect()
+}
+
 /// Run options that fetch every source, due or not, and publish when asked.
 pub fn forced(publish: bool) -> beatwire::app::RunOptions {
     beatwire::app::RunOptions {
