@@ -60,6 +60,7 @@ s=$(stats)
 echo "1. fetch, first time: every source a 200 with a body to decode, parse, normalise and store"
 echo "   wall ${wall} s = $(awk -v w="$wall" -v b="$bound" 'BEGIN {printf "%.2f", w / b}')x the bound (target <= 1.25x): $(verdict "$(awk -v w="$wall" -v b="$bound" 'BEGIN {print w <= 1.25 * b}')")"
 echo "   the sites saw the first request to the last answer in $(stat span_s "$s") s = $(awk -v w="$(stat span_s "$s")" -v b="$bound" 'BEGIN {printf "%.2f", w / b}')x the bound; beatwire used ${cpu} s of CPU"
+echo "   the sites held each request $(stat held_ms "$s") ms on average (the delay asked: ${delay_ms} ms)"
 echo "   peak memory ${rss} MB (target < 150 MB): $(verdict "$(awk -v r="$rss" 'BEGIN {print r < 150}')")"
 echo "   requests $(stat requests "$s"), most in flight $(stat most_in_flight "$s") (<= $concurrency), most per host $(stat most_in_flight_per_host "$s") (<= 1)"
 echo "   sources: $statuses"
