@@ -162,6 +162,49 @@ fn filled(dir: &Path, count: u64, phrases: &[String]) -> (Store, Duration, u64) 
     (store, took, raw)
 }
 
+/// What sled alone costs per operation in a tree of 100,000 entries, with random keys: an insert
+/// of a small value (a key or an index entry), an insert of a story-sized value, and a lookup of
+/// a key that is not there (how every key of a new story is looked up), and the floor these set
+/// for storing one new story.
+fn sled_alone(dir: &Path, story_bytes: usize) {
+    let db = sled::open(dir.join("alone.sled")).expect("open");
+    let mut rng = Lcg(7);
+    let mut key = || rng.next().wrapping_mul(0x9E37_79B9_7F4A_7C15).to_be_bytes();
+    let per_op = |tree: &sled::Tree, value: &[u8], key: &mut dyn FnMut() -> [u8; 8]| {
+        for _ in 0..100_000 {
+            tree.insert(key(), value).expect("insert");
+        }
+        let started = Instant::now();
+        for _ in 0..10_000 {
+            tree.insert(key(), value).expect("insert");
+        }
+        let insert = started.elapsed().as_secs_f64() / 10_000.0;
+        let started = Instant::now();
+        for _ in 0..10_000 {
+            std::hint::black_box(tree.get(key()).expect("get"));
+        }
+        (insert, started.elapsed().as_secs_f64() / 10_000.0)
+    };
+    let small = db.open_tree("small").expect("tree");
+    let (small_insert, lookup) = per_op(&small, &[7u8; 40], &mut key);
+    let big = db.open_tree("big").expect("tree");
+    let (big_insert, _) = per_op(&big, &vec![7u8; story_bytes], &mut key);
+    // A new story: its text, its sketch, its time-index entry and two keys written; its
+    // source's guid trust, its two keys (twice: judging the guids, then storing) and its
+    // tombstone looked up.
+    let floor = big_insert + 4.0 * small_insert + 6.0 * lookup;
+    println!(
+        "sled alone, into a tree of 100000: insert {:.1} us ({story_bytes}-byte value), {:.1} us \
+         (40 bytes), lookup {:.1} us; a new story's 5 inserts and 6 lookups: {:.0} us = at \
+         most {:.0} stories/s before any other work",
+        big_insert * 1e6,
+        small_insert * 1e6,
+        lookup * 1e6,
+        floor * 1e6,
+        1.0 / floor
+    );
+}
+
 fn disk_size(path: &Path) -> u64 {
     std::fs::read_dir(path)
         .map(|entries| {
@@ -201,6 +244,14 @@ fn benches(c: &mut Criterion) {
     drop(big);
     let on_disk = disk_size(big_dir.path());
     let big = Store::open(&big_dir.path().join("beatwire.sled")).expect("reopen");
+    let story_bytes = (0..100)
+        .map(|n| {
+            let json = serde_json::to_vec(&story(n, &phrases).item).expect("json");
+            lz4_flex::block::compress_prepend_size(&json).len()
+        })
+        .sum::<usize>()
+        / 100;
+    sled_alone(big_dir.path(), story_bytes);
     println!(
         "fill: 100000 stories classified and stored in {:.2} s = {:.0} stories/s (one thread)",
         took.as_secs_f64(),
