@@ -1,6 +1,7 @@
 //! Properties that hold for every input, checked on generated ones (proptest): canonical links
-//! are a fixed point, date parsing never panics and reads RFC 3339 back exactly, and a feed
-//! beatwire publishes reads back into the same stories (publishing them again gives the same
+//! are a fixed point, text without markup reads and is sanitized the same with or without the
+//! HTML parser, date parsing never panics and reads RFC 3339 back exactly, and a feed beatwire
+//! publishes reads back into the same stories (publishing them again gives the same
 //! bytes, for RSS, Atom and JSON Feed).
 //!
 //! Case counts are kept small enough for the whole file to run in seconds in a debug build; set
@@ -13,7 +14,7 @@ use url::Url;
 
 use beatwire::model::{Item, Outlet, RawItem};
 use beatwire::normalise::item::{ItemContext, normalise_item};
-use beatwire::normalise::{canonical_link, find_date, parse_date, resolve};
+use beatwire::normalise::{canonical_link, find_date, html_to_text, parse_date, resolve, sanitize};
 use beatwire::parse::parse_feed;
 use beatwire::publish::{Channel, to_atom, to_json_feed, to_rss};
 
@@ -106,6 +107,40 @@ fn href() -> impl Strategy<Value = String> {
 
 proptest! {
     #![proptest_config(config(512))]
+
+    /// `html_to_text` skips the parser for text without markup; wrapped in an inline element,
+    /// the same text goes through the parser and must read the same.
+    #[test]
+    fn text_without_markup_reads_as_the_parser_reads_it(
+        text in "[^<&\\x00]{0,60}",
+        spaced in "[ \t\r\n\u{3000}\u{200B}a-z川渝，。>\"']{0,30}",
+    ) {
+        for text in [text, spaced] {
+            prop_assert_eq!(
+                html_to_text(&text),
+                html_to_text(&format!("<span>{text}</span>")),
+                "{:?}", text
+            );
+        }
+    }
+
+    /// `sanitize` skips the sanitizer for text without markup; followed by a `<br>`, the same
+    /// text goes through it and must come out the same.
+    #[test]
+    fn text_without_markup_is_sanitized_as_it_is(
+        text in "[^<>&\\r\\x00\u{a0}\u{feff}]{0,60}",
+        spaced in "[ \t\n\u{3000}a-z川渝，。\"'=/]{0,30}",
+    ) {
+        let base = Url::parse("https://www.scjjrb.com/jjxz/").unwrap();
+        for text in [text, spaced] {
+            prop_assert_eq!(&sanitize(&text, &base), &text);
+            prop_assert_eq!(
+                sanitize(&format!("{text}<br>"), &base),
+                format!("{text}<br>"),
+                "{:?}", text
+            );
+        }
+    }
 
     #[test]
     fn canonical_links_are_idempotent(href in href()) {

@@ -20,8 +20,8 @@ use crate::extract::ExtractError;
 use crate::fetch::{FetchError, Fetched, Fetcher};
 use crate::filter::{BeatFilter, Verdict};
 use crate::model::{ErrorClass, Outlet, SourceKind, SourceState};
+use crate::normalise::content_hash;
 use crate::normalise::item::{ItemContext, normalise_item};
-use crate::normalise::{content_hash, html_to_text};
 use crate::parse::{ParseError, parse_feed};
 use crate::schedule;
 use crate::store::{Store, StoreError};
@@ -279,7 +279,7 @@ async fn pass(
         match normalise_item(raw, &ctx) {
             Ok(normalised) => {
                 stories.push(Story {
-                    text: html_to_text(&normalised.item.content_html),
+                    text: normalised.text,
                     item: normalised.item,
                     guid: raw.guid.clone(),
                     url: normalised.url,
@@ -307,7 +307,7 @@ async fn pass(
                 Ok((read, warnings)) => match normalise_item(&read, &ctx) {
                     Ok(n) => {
                         page_warnings.push(warnings);
-                        story.text = html_to_text(&n.item.content_html);
+                        story.text = n.text;
                         story.item = n.item;
                     }
                     Err(reason) => {

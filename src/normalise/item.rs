@@ -39,6 +39,8 @@ pub struct Normalised {
     pub item: Item,
     /// The story's link as an absolute URL (before canonicalisation).
     pub url: Url,
+    /// The visible text of its body ([`html_to_text`] of `item.content_html`).
+    pub text: String,
 }
 
 pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised, SkipReason> {
@@ -103,7 +105,11 @@ pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised
         first_seen: ctx.now,
         provenance: Vec::new(),
     };
-    Ok(Normalised { item, url })
+    Ok(Normalised {
+        item,
+        url,
+        text: body_text,
+    })
 }
 
 #[cfg(test)]

@@ -85,6 +85,11 @@ const PLACEHOLDER_NAMES: &[&str] = &[
 /// `rel="noopener noreferrer"`. Lazy-loaded images get their real URL first (see
 /// [`promote_lazy_images`]).
 pub fn sanitize(html: &str, base: &Url) -> String {
+    // Text without markup (many feeds' descriptions) comes out of the parser and serializer
+    // as it went in; only these characters are ever rewritten (a BOM is dropped).
+    if !html.contains(['<', '>', '&', '\r', '\0', '\u{a0}', '\u{feff}']) {
+        return html.to_owned();
+    }
     let html = promote_lazy_images(html);
     CLEANER.with_borrow_mut(|cleaner| {
         cleaner

@@ -86,6 +86,11 @@ pub fn clean_text(s: &str) -> String {
 /// elements and `<br>` on lines of their own, each line cleaned, empty lines dropped, lines
 /// joined by `\n`. Table cells are separated by a space.
 pub fn html_to_text(html: &str) -> String {
+    // Text without markup (most titles and many feed summaries) reads the same without a
+    // parse: one line, cleaned. A NUL is left to the parser, which drops it.
+    if !html.contains(['<', '&', '\0']) {
+        return clean_text(html);
+    }
     enum Step<N> {
         Enter(N),
         Leave(N),

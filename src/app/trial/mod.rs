@@ -209,17 +209,17 @@ pub async fn try_source(
             trial.articles.push(article);
         }
         let story = normalise_item(&read, &ctx).map_or(listed, |n| n);
-        let text = html_to_text(&story.item.content_html);
+        let text = &story.text;
         let dated = read.published.or(read.updated).is_some();
         if !dated {
             undated += 1;
         }
-        let dropped = match filter.verdict(&story.item.title, &text) {
+        let dropped = match filter.verdict(&story.item.title, text) {
             Verdict::Drop(reason) if rule.filter => Some(reason),
             _ => None,
         };
         trial.stories.push(TrialStory {
-            categories: filter.categories(&story.item.title, &text),
+            categories: filter.categories(&story.item.title, text),
             title: story.item.title,
             link: story.item.link,
             published: dated.then(|| story.item.published.with_timezone(&tz).to_rfc3339()),
