@@ -259,9 +259,10 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    const SHANGHAI: Tz = chrono_tz::Asia::Shanghai;
+    /// The zone and the instant the parsing tests of this module and its parts read in.
+    pub(super) const SHANGHAI: Tz = chrono_tz::Asia::Shanghai;
 
-    fn now() -> DateTime<Utc> {
+    pub(super) fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2019, 1, 1, 0, 0, 0).unwrap()
     }
 

@@ -280,14 +280,9 @@ fn attribute(start: &BytesStart<'_>, name: &[u8]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::{SHANGHAI, now};
     use super::*;
     use chrono::TimeZone;
-
-    const SHANGHAI: Tz = chrono_tz::Asia::Shanghai;
-
-    fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2019, 1, 1, 0, 0, 0).unwrap()
-    }
 
     #[test]
     fn cdf_items_take_link_and_date_from_attributes() {
