@@ -29,26 +29,16 @@ pub(super) struct Balanced {
 impl Balanced {
     /// One warning per kind of repair made.
     pub fn warnings(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.closed > 0 {
-            out.push(format!("closed {} unclosed elements", self.closed));
-        }
-        if self.stray_ends > 0 {
-            out.push(format!("dropped {} unmatched end tags", self.stray_ends));
-        }
-        if self.skipped > 0 {
-            out.push(format!(
-                "skipped {} stretches of broken markup",
-                self.skipped
-            ));
-        }
-        if self.dropped_items > 0 {
-            out.push(format!(
-                "dropped {} incomplete items (broken or truncated)",
-                self.dropped_items
-            ));
-        }
-        out
+        super::repair_warnings(&[
+            ("closed", self.closed, "unclosed elements"),
+            ("dropped", self.stray_ends, "unmatched end tags"),
+            ("skipped", self.skipped, "stretches of broken markup"),
+            (
+                "dropped",
+                self.dropped_items,
+                "incomplete items (broken or truncated)",
+            ),
+        ])
     }
 }
 

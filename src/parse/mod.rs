@@ -254,6 +254,16 @@ fn prolog_encoding_span(text: &str) -> Option<(usize, usize)> {
     Some((start, start + len))
 }
 
+/// One warning per kind of repair the lenient path made, as `(verb, count, what)`: "closed 2
+/// unclosed elements"; kinds with a count of zero say nothing.
+fn repair_warnings(kinds: &[(&str, usize, &str)]) -> Vec<String> {
+    kinds
+        .iter()
+        .filter(|(_, count, _)| *count > 0)
+        .map(|(verb, count, what)| format!("{verb} {count} {what}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,29 +27,12 @@ pub(super) struct TextRepairs {
 impl TextRepairs {
     /// One warning per kind of repair made.
     pub fn warnings(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.junk > 0 {
-            out.push(format!(
-                "dropped {} bytes before the root element",
-                self.junk
-            ));
-        }
-        if self.entities > 0 {
-            out.push(format!(
-                "replaced {} HTML entities unknown to XML",
-                self.entities
-            ));
-        }
-        if self.bare_amps > 0 {
-            out.push(format!("escaped {} bare '&'", self.bare_amps));
-        }
-        if self.invalid_chars > 0 {
-            out.push(format!(
-                "dropped {} characters XML forbids",
-                self.invalid_chars
-            ));
-        }
-        out
+        super::repair_warnings(&[
+            ("dropped", self.junk, "bytes before the root element"),
+            ("replaced", self.entities, "HTML entities unknown to XML"),
+            ("escaped", self.bare_amps, "bare '&'"),
+            ("dropped", self.invalid_chars, "characters XML forbids"),
+        ])
     }
 }
 
