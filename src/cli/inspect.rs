@@ -18,40 +18,55 @@ use crate::fetch::Fetcher;
 
 /// `beatwire parse FILE...`: each feed file's format, title and items.
 pub fn parse(files: &[PathBuf], json: bool, tz: Tz) -> anyhow::Result<Exit> {
-    let mut exit = Exit::Success;
+    let mut failed = false;
     for file in files {
         let parsed = app::inspect::parse_file(file, tz, Utc::now());
-        if let Some(error) = &parsed.error {
-            exit = Exit::SourceFailed;
-            if !json {
-                eprintln!("beatwire: {error}");
-                continue;
-            }
-        }
-        if json {
-            print_line(&serde_json::to_string(&parsed).context("cannot render JSON")?)?;
-        } else {
-            print_line(&format!(
-                "{}: {} \"{}\", {} items",
-                file.display(),
-                parsed
-                    .format
-                    .map(|f| format!("{f:?}").to_lowercase())
-                    .unwrap_or_default(),
-                parsed.title.as_deref().unwrap_or(""),
-                parsed.items.len()
-            ))?;
-            for item in &parsed.items {
-                print_line(&format!(
-                    "  {}  {}  {}",
-                    item.published.as_deref().unwrap_or("-"),
-                    item.title.as_deref().unwrap_or("(untitled)"),
-                    item.link.as_deref().unwrap_or("")
-                ))?;
-            }
-        }
+        failed |= print_outcome(&parsed, parsed.error.as_deref(), json, || {
+            describe_feed(file, &parsed)
+        })?;
     }
-    Ok(exit)
+    Ok(Exit::failed_if(failed))
+}
+
+/// A feed file as people read it: its format, title and item count, then a line per item.
+fn describe_feed(file: &Path, parsed: &app::inspect::ParsedFile) -> anyhow::Result<()> {
+    print_line(&format!(
+        "{}: {} \"{}\", {} items",
+        file.display(),
+        parsed
+            .format
+            .map(|f| format!("{f:?}").to_lowercase())
+            .unwrap_or_default(),
+        parsed.title.as_deref().unwrap_or(""),
+        parsed.items.len()
+    ))?;
+    for item in &parsed.items {
+        print_line(&format!(
+            "  {}  {}  {}",
+            item.published.as_deref().unwrap_or("-"),
+            item.title.as_deref().unwrap_or("(untitled)"),
+            item.link.as_deref().unwrap_or("")
+        ))?;
+    }
+    Ok(())
+}
+
+/// Prints one document's outcome: its JSON line with `--json`, else `describe` for people, or
+/// its error on stderr. Returns whether it failed.
+fn print_outcome<T: serde::Serialize>(
+    value: &T,
+    error: Option<&str>,
+    json: bool,
+    describe: impl FnOnce() -> anyhow::Result<()>,
+) -> anyhow::Result<bool> {
+    if json {
+        print_line(&serde_json::to_string(value).context("cannot render JSON")?)?;
+    } else if let Some(error) = error {
+        eprintln!("beatwire: {error}");
+    } else {
+        describe()?;
+    }
+    Ok(error.is_some())
 }
 
 /// `beatwire extract PAGE...`: each article page's fields and the rule behind each.
@@ -83,23 +98,19 @@ pub async fn extract(
     };
     let policy = config.as_ref().map(|c| c.fetch.clone()).unwrap_or_default();
     let fetcher = Fetcher::new(&policy)?;
-    let mut exit = Exit::Success;
+    let mut failed = false;
     for input in inputs {
         let page = app::inspect::extract_input(input, base, &fetcher, &reading).await;
-        if let PageOutcome::Failed { error } = &page.outcome {
-            exit = Exit::SourceFailed;
-            if !json {
-                eprintln!("beatwire: {error}");
-                continue;
-            }
-        }
-        if json {
-            print_line(&serde_json::to_string(&page).context("cannot render JSON")?)?;
-        } else if let PageOutcome::Read(fields) = &page.outcome {
-            print_line(&describe_page(&page.file, fields))?;
-        }
+        let (fields, error) = match &page.outcome {
+            PageOutcome::Read(fields) => (Some(fields), None),
+            PageOutcome::Failed { error } => (None, Some(error.as_str())),
+        };
+        failed |= print_outcome(&page, error, json, || match fields {
+            Some(fields) => print_line(&describe_page(&page.file, fields)),
+            None => Ok(()),
+        })?;
     }
-    Ok(exit)
+    Ok(Exit::failed_if(failed))
 }
 
 /// A page as people read it: each field with the rule that found it, then the body.
