@@ -108,11 +108,6 @@ mod tests {
 
     const BODY: &str = "<p>重庆经济协作区第二十次市长联席会在自贡召开，云、贵、川、渝等4省市20个成员市(区)的代表分别做了交流发言。自贡市委副书记、市长何树平出席会议并致辞，重庆市发改委副巡视员周韶晖，四川省发改委二级巡视员彭跃，四川省经济合作局党组成员、副局长刘瑛等出席会议。自贡市委副书记李国贵主持会议。</p>";
 
-    /// Writes a version-1 store by hand: its trees, its JSON items (no provenance field).
-    fn version_one(path: &std::path::Path) {
-        written_as(path, 1);
-    }
-
     /// Writes a store of `version` 1 or 2 by hand: JSON items (no provenance field), ids as
     /// JSON strings, and for version 2 the story's sketch.
     fn written_as(path: &std::path::Path, version: u32) {
@@ -180,7 +175,7 @@ mod tests {
     fn a_version_one_store_is_migrated_and_keeps_its_stories() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("beatwire.sled");
-        version_one(&path);
+        written_as(&path, 1);
         let store = Store::open(&path).expect("migrated");
         let story = store.get("v1").expect("get").expect("kept");
         assert_eq!(story.id, "v1");
