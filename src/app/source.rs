@@ -344,7 +344,12 @@ async fn pass(
             if rule.filter
                 && let Verdict::Drop(reason) = run.filter.verdict(&story.item.title, &story.text)
             {
-                tracing::debug!(source = %rule.id, item = %story.item.link, %reason, "filtered out");
+                tracing::debug!(
+                    source = %rule.id,
+                    item = %story.item.link,
+                    %reason,
+                    "filtered out"
+                );
                 report.filtered += 1;
                 continue;
             }

@@ -1,5 +1,6 @@
 //! The store's error type and the JSON codec of the small stored values (stories have their
-//! own, `codec.rs`), so that a damaged value always surfaces as [`StoreError::Corrupt`] naming what was damaged.
+//! own, `codec.rs`), so that a damaged value always surfaces as [`StoreError::Corrupt`] naming
+//! what was damaged.
 //!
 //! This file must not open trees or know the layout.
 

@@ -272,7 +272,10 @@ impl Store {
             let (time, id) = entry?;
             let Some(bytes) = self.items.get(&id)? else {
                 // A story whose write a crash cut short: `prune` removes the entry.
-                tracing::debug!(item = %String::from_utf8_lossy(&id), "time index names a missing story");
+                tracing::debug!(
+                    item = %String::from_utf8_lossy(&id),
+                    "time index names a missing story"
+                );
                 continue;
             };
             // An entry left at a story's old date by a crash in the middle of moving it.
