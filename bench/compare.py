@@ -175,7 +175,12 @@ def table(work):
     print()
     print("| set | tool | body F1 | title | time (minute) | date (day) | author | pages/s | beatwire / tool (speed) | beatwire / tool (body F1) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for set_name in ["extraction-zh", "extraction-en"]:
+    for set_name in [
+        "extraction-zh",
+        "extraction-en",
+        "extraction-multi-readability",
+        "extraction-multi-fundus",
+    ]:
         rows = {}
         for tool in tools:
             score = read_json(os.path.join(work, "score", f"{set_name}.{tool}.json"))

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # beatwire side by side with the tools people use, in one run on this machine, as one table:
-#   - article extraction on CORPUS/extraction-zh and extraction-en: quality per field (the
-#     corpus's score.py) and pages per second, for beatwire, trafilatura, readability-lxml and
-#     gne, with the ratio beatwire / tool (bench/extraction.sh runs the beatwire part);
+#   - article extraction on CORPUS/extraction-zh, extraction-en and the two sets of
+#     extraction-multi (readability, fundus): quality per field (the corpus's score.py) and pages
+#     per second, for beatwire, trafilatura, readability-lxml and gne, with the ratio beatwire /
+#     tool (bench/extraction.sh runs the beatwire part);
 #   - feed parsing on CORPUS/feeds: documents per second and the share of documents read without
 #     error, for beatwire and feedparser, with the ratio.
 #
@@ -79,8 +80,9 @@ if [ -f "$corpus/score.py" ]; then
     BEATWIRE_BIN=$bin BEATWIRE_CORPUS=$corpus BEATWIRE_BENCH_JSON=$work \
         BEATWIRE_BENCH_STARTUP_CPU=$(startup extract) \
         "$root/bench/extraction.sh" > "$work/extraction.log"
-    for set in extraction-zh extraction-en; do
+    for set in extraction-zh extraction-en extraction-multi/readability extraction-multi/fundus; do
         pages=$corpus/$set/pages
+        label=${set//\//-}
         [ -d "$pages" ] || continue
         for tool in trafilatura:trafilatura readability-lxml:readability gne:gne; do
             name=${tool%%:*}
@@ -90,13 +92,13 @@ if [ -f "$corpus/score.py" ]; then
             fi
             say "$name on $set"
             "${pin[@]}" "$py" "$root/bench/compare.py" extract "$name" "$pages" \
-                "$work/pred/$set.$name" "$work/speed/$set.$name.json" 2>> "$work/$name.log" || {
+                "$work/pred/$label.$name" "$work/speed/$label.$name.json" 2>> "$work/$name.log" || {
                 say "$name failed on $set (see its messages below); skipped"
                 tail -5 "$work/$name.log" >&2
                 continue
             }
-            python3 "$corpus/score.py" --pred "$work/pred/$set.$name" --gt "$pages" \
-                --json "$work/score/$set.$name.json" > /dev/null
+            python3 "$corpus/score.py" --pred "$work/pred/$label.$name" --gt "$pages" \
+                --json "$work/score/$label.$name.json" > /dev/null
         done
     done
 else

@@ -7,11 +7,14 @@
 #
 # Environment: BEATWIRE_CORPUS (corpus folder holding score.py and extraction-*/pages),
 # BEATWIRE_BIN (a built beatwire; default: `cargo build --release` and target/release),
-# BEATWIRE_BENCH_ROUNDS (how many times the speed run reads each page, default 5),
-# BEATWIRE_BENCH_SETS (default "extraction-zh extraction-en"), BEATWIRE_BENCH_KEEP (a folder
-# to keep the predictions and per-page scores in), BEATWIRE_BENCH_JSON (a folder for
-# score/SET.beatwire.json, score.py's summary, and speed/SET.beatwire.json, the pages and CPU
-# seconds of the speed run, less BEATWIRE_BENCH_STARTUP_CPU seconds: bench/compare.sh reads them).
+# BEATWIRE_BENCH_ROUNDS (how many times the speed run reads each page, default 5; 0 skips the
+# speed run), BEATWIRE_BENCH_SETS (default: the four labelled sets, "extraction-zh
+# extraction-en extraction-multi/readability extraction-multi/fundus"), BEATWIRE_BENCH_KEEP (a
+# folder to keep the predictions and per-page scores in), BEATWIRE_BENCH_JSON (a folder for
+# score/LABEL.beatwire.json, score.py's summary, and speed/LABEL.beatwire.json, the pages and CPU
+# seconds of the speed run, less BEATWIRE_BENCH_STARTUP_CPU seconds: bench/compare.sh reads
+# them; LABEL is the set's folder with `/` as `-`), BEATWIRE_BENCH_FLOORS (a floors file, e.g.
+# bench/floors.json: the run fails when a score falls below its floor; see bench/floors.py).
 # Skips (exit 0) when there is no corpus.
 set -euo pipefail
 
@@ -34,12 +37,15 @@ if command -v taskset >/dev/null 2>&1; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+scores=${BEATWIRE_BENCH_JSON:-$work/json}
+default_sets="extraction-zh extraction-en extraction-multi/readability extraction-multi/fundus"
 
-for set in ${BEATWIRE_BENCH_SETS:-extraction-zh extraction-en}; do
+for set in ${BEATWIRE_BENCH_SETS:-$default_sets}; do
+    label=${set//\//-}
     pages=$corpus/$set/pages
     [ -d "$pages" ] || { echo "$set: no pages at $pages; skipped"; continue; }
-    in=$work/$set/in
-    pred=$work/$set/pred
+    in=$work/$label/in
+    pred=$work/$label/pred
     mkdir -p "$in" "$pred"
     for f in "$pages"/*.html "$pages"/*.html.gz; do
         [ -e "$f" ] || continue
@@ -52,7 +58,7 @@ for set in ${BEATWIRE_BENCH_SETS:-extraction-zh extraction-en}; do
     count=${#files[@]}
 
     # Quality: one pass. Exit code 1 means some page had no article: scored as such.
-    "$bin" extract --json "${files[@]}" > "$work/$set/out.jsonl" || true
+    "$bin" extract --json "${files[@]}" > "$work/$label/out.jsonl" || true
 
     # Speed: one process reading the pages `rounds` times over, on one core; CPU seconds
     # (user + sys) count what one core spent, wall seconds what the machine allowed.
@@ -61,9 +67,12 @@ for set in ${BEATWIRE_BENCH_SETS:-extraction-zh extraction-en}; do
         timed+=("${files[@]}")
     done
     TIMEFORMAT='%R %U %S'
-    { time "${pin[@]}" "$bin" extract --json "${timed[@]}" > /dev/null || true; } 2> "$work/$set/time"
+    if ((rounds > 0)); then
+        { time "${pin[@]}" "$bin" extract --json "${timed[@]}" > /dev/null || true; } \
+            2> "$work/$label/time"
+    fi
 
-    python3 - "$work/$set/out.jsonl" "$pred" <<'PY'
+    python3 - "$work/$label/out.jsonl" "$pred" <<'PY'
 import json, os, sys
 out, pred = sys.argv[1], sys.argv[2]
 for line in open(out, encoding="utf-8"):
@@ -81,23 +90,24 @@ for line in open(out, encoding="utf-8"):
 PY
     per_page=()
     if [ -n "${BEATWIRE_BENCH_KEEP:-}" ]; then
-        mkdir -p "$BEATWIRE_BENCH_KEEP/$set"
-        cp -r "$pred" "$BEATWIRE_BENCH_KEEP/$set/"
-        per_page=(--per-page "$BEATWIRE_BENCH_KEEP/$set/per-page.tsv")
+        mkdir -p "$BEATWIRE_BENCH_KEEP/$label"
+        cp -r "$pred" "$BEATWIRE_BENCH_KEEP/$label/"
+        per_page=(--per-page "$BEATWIRE_BENCH_KEEP/$label/per-page.tsv")
     fi
-    summary=()
-    if [ -n "${BEATWIRE_BENCH_JSON:-}" ]; then
-        mkdir -p "$BEATWIRE_BENCH_JSON/score" "$BEATWIRE_BENCH_JSON/speed"
-        summary=(--json "$BEATWIRE_BENCH_JSON/score/$set.beatwire.json")
-    fi
+    mkdir -p "$scores/score" "$scores/speed"
     python3 "$corpus/score.py" --pred "$pred" --gt "$pages" --by-subset --label "$set" \
-        "${per_page[@]}" "${summary[@]}"
-    read -r wall user sys < "$work/$set/time"
+        "${per_page[@]}" --json "$scores/score/$label.beatwire.json"
+    ((rounds > 0)) || continue
+    read -r wall user sys < "$work/$label/time"
     if [ -n "${BEATWIRE_BENCH_JSON:-}" ]; then
         python3 -c "import json, sys; json.dump({'items': int(sys.argv[1]), 'cpu': max(float(sys.argv[2]) + float(sys.argv[3]) - float(sys.argv[4]), 1e-6), 'wall': float(sys.argv[5])}, open(sys.argv[6], 'w'))" \
             "$((count * rounds))" "$user" "$sys" "${BEATWIRE_BENCH_STARTUP_CPU:-0}" "$wall" \
-            "$BEATWIRE_BENCH_JSON/speed/$set.beatwire.json"
+            "$BEATWIRE_BENCH_JSON/speed/$label.beatwire.json"
     fi
     python3 -c "import sys; n, w, c = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]) + float(sys.argv[4]); print(f'## {sys.argv[5]}: {n} pages in one run: {c:.2f} CPU s = {n / c:.0f} pages/s on one core ({w:.2f} s wall = {n / w:.0f} pages/s)')" \
         "$((count * rounds))" "$wall" "$user" "$sys" "$set"
 done
+
+if [ -n "${BEATWIRE_BENCH_FLOORS:-}" ]; then
+    python3 "$root/bench/floors.py" "$BEATWIRE_BENCH_FLOORS" "$scores/score"
+fi
