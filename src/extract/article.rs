@@ -108,7 +108,7 @@ pub fn read_article(html: &str, page: &PageContext<'_>) -> Result<Article, Extra
     if html.trim().is_empty() {
         return Err(no_body("the page is empty".to_owned()));
     }
-    let document = Html::parse_document(guard::within_depth(html, guard::MAX_NESTING));
+    let document = Html::parse_document(&guard::for_reading(html, guard::MAX_NESTING));
     let dom = Dom::build(&document);
     let meta = Meta::collect(&dom);
     let mut selected = page
