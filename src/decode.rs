@@ -201,6 +201,8 @@ fn check_label(bytes: &[u8], encoding: &'static Encoding, utf8: &Utf8Shape) -> L
 
 /// Counts of well-formed multi-byte sequences and of malformed ones when reading bytes as UTF-8.
 struct Utf8Shape {
+    /// Well-formed multi-byte sequences; when no byte is malformed, only whether there is one
+    /// (0 or 1): every use compares it with 0 or with the malformed ones.
     multibyte: usize,
     invalid: usize,
 }
@@ -221,7 +223,11 @@ fn utf8_shape(bytes: &[u8]) -> Utf8Shape {
     loop {
         match std::str::from_utf8(rest) {
             Ok(text) => {
-                shape.multibyte += lead_bytes(text.as_bytes());
+                shape.multibyte += if shape.invalid == 0 {
+                    usize::from(!text.is_ascii())
+                } else {
+                    lead_bytes(text.as_bytes())
+                };
                 return shape;
             }
             Err(err) => {
