@@ -168,7 +168,7 @@ pub fn read_article(html: &str, page: &PageContext<'_>) -> Result<Article, Extra
         .authors
         .take()
         .map(|(a, css)| (a, Rule::Selector(css)))
-        .or_else(|| fields::authors(&meta, &regions));
+        .or_else(|| fields::authors(&dom, &meta, &regions));
     let outlet = selected
         .outlet
         .take()

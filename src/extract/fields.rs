@@ -19,7 +19,8 @@ use super::byline::{DateForm, date_in, has_date_label, outlet_in};
 use super::dom::{Dom, Line};
 use super::meta::Meta;
 use super::people::{
-    authors_in, bare_names_in, bracketed_in, editors_in, is_name, people_in, poster_in, trailing_in,
+    authors_in, bare_names_in, bracketed_in, editors_in, marked_authors, names_in_credit,
+    poster_in, trailing_in,
 };
 use super::title;
 use crate::normalise::parse_date;
@@ -61,6 +62,8 @@ const DATE_TAGS: &[&str] = &[
 const AUTHOR_TAGS: &[&str] = &[
     "author",
     "article:author",
+    "article:author_name",
+    "og:article:author",
     "dc.creator",
     "byl",
     "sailthru.author",
@@ -228,9 +231,26 @@ fn url_date(url: &Url, tz: Tz) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
-/// The people: a byline under the title (or in the lead), a byline at the end, names closing
-/// the story, `<meta>` / JSON-LD, and else the editors.
-pub fn authors(meta: &Meta, regions: &Regions<'_>) -> Option<(Vec<String>, Rule)> {
+/// The people: names the page's structured data gives (JSON-LD `author`, author markup), a
+/// byline under the title (or in the lead), a byline at the end, names closing the story,
+/// `<meta>` author tags, and else the editors. The outlet's own name is never a person.
+pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec<String>, Rule)> {
+    let outlets: Vec<String> = meta.outlet_names().iter().map(|o| title::key(o)).collect();
+    let not_outlet = |names: Vec<String>| -> Vec<String> {
+        names
+            .into_iter()
+            .filter(|n| !outlets.contains(&title::key(n)))
+            .collect()
+    };
+    let linked = not_outlet(meta.linked_credits().people);
+    if !linked.is_empty() {
+        return Some((linked, Rule::Meta("JSON-LD author".to_owned())));
+    }
+    let (marked, _) = marked_authors(dom);
+    let marked = not_outlet(marked);
+    if !marked.is_empty() {
+        return Some((marked, Rule::Meta("itemprop/rel author".to_owned())));
+    }
     let bylines = |lines: &mut dyn Iterator<Item = &Line>, read: fn(&str) -> Vec<String>| {
         lines
             .filter(|l| l.link_density() <= MAX_BYLINE_LINK_DENSITY)
@@ -279,6 +299,7 @@ pub fn authors(meta: &Meta, regions: &Regions<'_>) -> Option<(Vec<String>, Rule)
     if head.is_empty() {
         head = lead.map(authors_in).unwrap_or_default();
     }
+    let head = not_outlet(head);
     if !head.is_empty() {
         return Some((head, Rule::Generic("byline under the title")));
     }
@@ -296,22 +317,16 @@ pub fn authors(meta: &Meta, regions: &Regions<'_>) -> Option<(Vec<String>, Rule)
     if let Some(names) = bylines(&mut regions.ending.iter().rev().copied(), trailing_in) {
         return Some((names, Rule::Generic("names closing the story")));
     }
-    let tagged = AUTHOR_TAGS
-        .iter()
-        .find_map(|name| meta.tag(&[name]))
-        .map(|(name, value)| (value.to_owned(), name.to_owned()))
-        .or_else(|| {
-            meta.linked("author")
-                .map(|v| (v, "JSON-LD author".to_owned()))
-        });
-    if let Some((value, name)) = tagged {
-        let people: Vec<String> = people_in(&value)
+    let tagged = AUTHOR_TAGS.iter().find_map(|name| {
+        let (name, value) = meta.tag(&[name])?;
+        let people: Vec<String> = not_outlet(names_in_credit(value))
             .into_iter()
-            .filter(|p| is_name(p) && !title::is_site_name(p))
+            .filter(|p| !title::is_site_name(p))
             .collect();
-        if !people.is_empty() {
-            return Some((people, Rule::Meta(name)));
-        }
+        (!people.is_empty()).then(|| (people, Rule::Meta(name.to_owned())))
+    });
+    if tagged.is_some() {
+        return tagged;
     }
     let everywhere = || regions.head.iter().copied().chain(tail());
     bylines(&mut everywhere(), editors_in).map(|names| (names, Rule::Generic("editor line")))

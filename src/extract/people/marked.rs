@@ -1,0 +1,86 @@
+//! Authors the markup marks as such: an element with `itemprop="author"` (its `itemprop="name"`
+//! inside, or its text) and a link with `rel="author"`. The first marked element and the marked
+//! elements beside it in the same block are the byline; those further down the page belong to
+//! comments and teasers of other stories.
+//!
+//! This module must not guess from text: it reads markup only.
+
+use super::super::dom::Dom;
+use super::latin::names_in_credit;
+use crate::normalise::clean_text;
+
+/// Text longer than this in a marked element is a biography, not a name.
+const MAX_CREDIT_CHARS: usize = 100;
+
+/// The people named by the page's author markup, and whether the markup called them an
+/// organisation (`itemtype` …`Organization`).
+pub fn marked_authors(dom: &Dom<'_>) -> (Vec<String>, Vec<String>) {
+    let Some(first) = (0..dom.slots.len()).find(|&i| is_marked(dom, i)) else {
+        return (Vec::new(), Vec::new());
+    };
+    // The block holding the first mark holds the byline.
+    let mut block = first;
+    while !dom.slots[block].block && block > 0 {
+        block = dom.slots[block].parent as usize;
+    }
+    let end = (dom.slots[block].end as usize).min(dom.slots.len());
+    let (mut people, mut organisations) = (Vec::new(), Vec::new());
+    let mut i = first;
+    while i < end {
+        if !is_marked(dom, i) {
+            i += 1;
+            continue;
+        }
+        let slot = &dom.slots[i];
+        let name_slot = (i + 1..slot.end as usize)
+            .find(|&j| has_word(dom.slots[j].attr("itemprop"), "name"))
+            .unwrap_or(i);
+        let text = element_text(dom, name_slot);
+        let is_org = slot
+            .attr("itemtype")
+            .is_some_and(|t| t.contains("Organization") || t.contains("organization"));
+        if text.chars().count() <= MAX_CREDIT_CHARS {
+            if is_org {
+                organisations.push(text);
+            } else {
+                for name in names_in_credit(&text) {
+                    if !people.contains(&name) {
+                        people.push(name);
+                    }
+                }
+            }
+        }
+        i = (slot.end as usize).max(i + 1);
+    }
+    (people, organisations)
+}
+
+/// An element marked as a story's author.
+fn is_marked(dom: &Dom<'_>, i: usize) -> bool {
+    let slot = &dom.slots[i];
+    if slot.hidden || matches!(slot.name, "" | "meta" | "link") {
+        return false;
+    }
+    has_word(slot.attr("itemprop"), "author") || slot.name == "a" && has_word(slot.attr("rel"), "author")
+}
+
+fn has_word(value: Option<&str>, word: &str) -> bool {
+    value.is_some_and(|v| v.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case(word)))
+}
+
+/// The visible text of slot `i`, with white space collapsed.
+fn element_text(dom: &Dom<'_>, i: usize) -> String {
+    let end = dom.slots[i].end as usize;
+    let mut text = String::new();
+    for slot in &dom.slots[i..end.min(dom.slots.len())] {
+        if slot.hidden {
+            continue;
+        }
+        if let Some(t) = slot.node.value().as_text() {
+            text.push_str(t);
+        } else if slot.block {
+            text.push(' ');
+        }
+    }
+    clean_text(&text)
+}
