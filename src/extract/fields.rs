@@ -19,7 +19,7 @@ use super::byline::{DateForm, date_in, has_date_label, outlet_in};
 use super::dom::{Dom, Line};
 use super::meta::Meta;
 use super::people::{
-    authors_in, bare_names_in, bracketed_in, editors_in, marked_authors, names_in_credit,
+    authors_in, bare_names_in, bracketed_in, editors_in, is_labelled_credit, marked_authors, names_in_credit,
     poster_in, trailing_in,
 };
 use super::title;
@@ -235,14 +235,27 @@ fn url_date(url: &Url, tz: Tz) -> Option<DateTime<Utc>> {
 /// byline under the title (or in the lead), a byline at the end, names closing the story,
 /// `<meta>` author tags, and else the editors. The outlet's own name is never a person.
 pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec<String>, Rule)> {
-    let outlets: Vec<String> = meta.outlet_names().iter().map(|o| title::key(o)).collect();
+    let linked = meta.linked_credits().people;
+    // A name that JSON-LD and an author tag agree on is a person even when the site bears it
+    // (a personal blog).
+    let tagged_names: Vec<String> = AUTHOR_TAGS
+        .iter()
+        .filter_map(|name| meta.tag(&[name]))
+        .flat_map(|(_, value)| names_in_credit(value))
+        .collect();
+    let outlets: Vec<String> = meta
+        .outlet_names()
+        .iter()
+        .map(|o| title::key(o))
+        .filter(|o| !linked.iter().any(|n| title::key(n) == *o && tagged_names.contains(n)))
+        .collect();
     let not_outlet = |names: Vec<String>| -> Vec<String> {
         names
             .into_iter()
             .filter(|n| !outlets.contains(&title::key(n)))
             .collect()
     };
-    let linked = not_outlet(meta.linked_credits().people);
+    let linked = not_outlet(linked);
     if !linked.is_empty() {
         return Some((linked, Rule::Meta("JSON-LD author".to_owned())));
     }
@@ -267,11 +280,10 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
     });
     // Every byline under the title counts (`实习生 甲 乙` on one line, `记者 丙` on the next).
     let mut head: Vec<String> = Vec::new();
-    for line in regions
-        .head
-        .iter()
-        .filter(|l| l.link_density() <= MAX_BYLINE_LINK_DENSITY)
-    {
+    // A `By` line whose names are links is a byline still.
+    for line in regions.head.iter().filter(|l| {
+        l.link_density() <= MAX_BYLINE_LINK_DENSITY || is_labelled_credit(&l.text)
+    }) {
         for name in authors_in(&line.text) {
             if !head.contains(&name) {
                 head.push(name);

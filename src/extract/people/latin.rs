@@ -117,6 +117,12 @@ const MONTHS: &[&str] = &[
 /// Degrees written after a name: `Jane Doe, MA`.
 const DEGREES: &[&str] = &["ma", "md", "phd", "mba", "msc", "bsc", "rn", "jr", "sr", "mph"];
 
+/// Whether `text` is a short line that opens with a credit label (`By`, `Von`, `Par` …): a
+/// byline even when the names in it are links.
+pub fn is_labelled_credit(text: &str) -> bool {
+    text.chars().count() <= 60 && LABEL.is_match(text)
+}
+
 /// The names of a labelled Latin byline at the start of `text` (`By Jane Doe and John Roe`),
 /// or nothing when `text` has no such label.
 pub fn labelled_names(text: &str) -> Option<Vec<String>> {

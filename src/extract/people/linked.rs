@@ -60,7 +60,12 @@ impl Meta {
             .map(|(_, v)| v.trim_start_matches('@').to_owned())
             .collect();
         for object in &self.linked_data {
-            if let Some(name) = object.get("publisher").and_then(name_of) {
+            // A personal blog's publisher is its author: only an organisation is an outlet.
+            let publisher = object.get("publisher");
+            let is_person = publisher
+                .and_then(Value::as_object)
+                .is_some_and(|p| types(p).any(|t| t == "Person"));
+            if !is_person && let Some(name) = publisher.and_then(name_of) {
                 names.push(name);
             }
             if is_org(object)

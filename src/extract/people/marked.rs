@@ -20,8 +20,12 @@ pub fn marked_authors(dom: &Dom<'_>) -> (Vec<String>, Vec<String>) {
     };
     // The block holding the first mark holds the byline.
     let mut block = first;
-    while !dom.slots[block].block && block > 0 {
-        block = dom.slots[block].parent as usize;
+    while !dom.slots[block].block {
+        let parent = dom.slots[block].parent as usize;
+        if parent >= block {
+            break;
+        }
+        block = parent;
     }
     let end = (dom.slots[block].end as usize).min(dom.slots.len());
     let (mut people, mut organisations) = (Vec::new(), Vec::new());
@@ -61,7 +65,25 @@ fn is_marked(dom: &Dom<'_>, i: usize) -> bool {
     if slot.hidden || matches!(slot.name, "" | "meta" | "link") {
         return false;
     }
-    has_word(slot.attr("itemprop"), "author") || slot.name == "a" && has_word(slot.attr("rel"), "author")
+    let marked = has_word(slot.attr("itemprop"), "author")
+        || slot.name == "a" && has_word(slot.attr("rel"), "author");
+    marked && !in_figure(dom, i)
+}
+
+/// Whether slot `i` sits in a figure or its caption: the author there took the picture.
+fn in_figure(dom: &Dom<'_>, mut i: usize) -> bool {
+    while i > 0 {
+        let slot = &dom.slots[i];
+        if matches!(slot.name, "figure" | "figcaption") {
+            return true;
+        }
+        let parent = slot.parent as usize;
+        if parent >= i {
+            return false;
+        }
+        i = parent;
+    }
+    false
 }
 
 fn has_word(value: Option<&str>, word: &str) -> bool {

@@ -18,7 +18,7 @@ mod linked;
 mod marked;
 mod words;
 
-pub use latin::names_in_credit;
+pub use latin::{is_labelled_credit, names_in_credit};
 pub use linked::Credits;
 pub use marked::marked_authors;
 
