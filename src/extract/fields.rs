@@ -67,6 +67,7 @@ const AUTHOR_TAGS: &[&str] = &[
     "dc.creator",
     "byl",
     "sailthru.author",
+    "cxenseparse:author",
 ];
 
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -236,19 +237,25 @@ fn url_date(url: &Url, tz: Tz) -> Option<DateTime<Utc>> {
 /// `<meta>` author tags, and else the editors. The outlet's own name is never a person.
 pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec<String>, Rule)> {
     let linked = meta.linked_credits().people;
-    // A name that JSON-LD and an author tag agree on is a person even when the site bears it
-    // (a personal blog).
+    // A name that JSON-LD and an author tag agree on is a person even when the publisher bears
+    // it (a personal blog); the site's own name in its tags is never one.
     let tagged_names: Vec<String> = AUTHOR_TAGS
         .iter()
         .filter_map(|name| meta.tag(&[name]))
         .flat_map(|(_, value)| names_in_credit(value))
         .collect();
-    let outlets: Vec<String> = meta
-        .outlet_names()
+    let confirmed = |o: &String| {
+        linked
+            .iter()
+            .any(|n| title::key(n) == *o && tagged_names.contains(n))
+    };
+    let mut outlets: Vec<String> = meta
+        .organisation_names()
         .iter()
         .map(|o| title::key(o))
-        .filter(|o| !linked.iter().any(|n| title::key(n) == *o && tagged_names.contains(n)))
+        .filter(|o| !confirmed(o))
         .collect();
+    outlets.extend(meta.site_names().iter().map(|o| title::key(o)));
     let not_outlet = |names: Vec<String>| -> Vec<String> {
         names
             .into_iter()
@@ -329,13 +336,17 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
     if let Some(names) = bylines(&mut regions.ending.iter().rev().copied(), trailing_in) {
         return Some((names, Rule::Generic("names closing the story")));
     }
+    // Every tag of one name counts: a page with several authors repeats the tag.
     let tagged = AUTHOR_TAGS.iter().find_map(|name| {
-        let (name, value) = meta.tag(&[name])?;
-        let people: Vec<String> = not_outlet(names_in_credit(value))
-            .into_iter()
-            .filter(|p| !title::is_site_name(p))
-            .collect();
-        (!people.is_empty()).then(|| (people, Rule::Meta(name.to_owned())))
+        let mut people: Vec<String> = Vec::new();
+        for (_, value) in meta.tags.iter().filter(|(key, _)| key == name) {
+            for person in not_outlet(names_in_credit(value)) {
+                if !title::is_site_name(&person) && !people.contains(&person) {
+                    people.push(person);
+                }
+            }
+        }
+        (!people.is_empty()).then(|| (people, Rule::Meta((*name).to_owned())))
     });
     if tagged.is_some() {
         return tagged;

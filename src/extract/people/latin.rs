@@ -169,16 +169,19 @@ pub fn clean_name(part: &str) -> Option<String> {
     // A date glued on ends the name: `Nolan22`.
     let part = part.split(|c: char| c.is_ascii_digit()).next().unwrap_or("");
     let mut words: Vec<&str> = Vec::new();
-    for word in part.split_whitespace() {
-        let word = word.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '|' | '(' | ')'));
-        if word.is_empty() {
-            continue;
-        }
-        if STOP_WORDS.contains(&word) || is_month(word) {
+    let all: Vec<&str> = part
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '|' | '(' | ')')))
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, &word) in all.iter().enumerate() {
+        // A month closing the credit is a date (`Laila Apr.`); inside a name it is a name (`Jan
+        // Michael`).
+        if STOP_WORDS.contains(&word) || is_month(word) && i + 1 == all.len() && i > 0 {
             break;
         }
-        // `TimesNovember`: a month glued onto the last word.
-        if let Some(cut) = glued_month(word) {
+        // `LazareTwitter`, `TimesNovember`: a word glued onto a name ends it.
+        if let Some(cut) = glued(word) {
             words.push(cut);
             break;
         }
@@ -199,13 +202,17 @@ fn is_month(word: &str) -> bool {
     MONTHS.contains(&word.trim_end_matches(['.', ',']).to_lowercase().as_str())
 }
 
-/// The word before a month glued onto it (`TimesNovember` → `Times`).
-fn glued_month(word: &str) -> Option<&str> {
-    let chars: Vec<(usize, char)> = word.char_indices().collect();
-    chars.windows(2).find_map(|pair| {
-        let ((_, a), (at, b)) = (pair[0], pair[1]);
-        (a.is_lowercase() && b.is_uppercase() && is_month(&word[at..])).then(|| &word[..at])
-    })
+/// The word before another glued onto it: a capital after three or more small letters
+/// (`LazareTwitter` → `Lazare`), which names do not have (`McCarthy`, `DeVos`, `MacLeod`).
+fn glued(word: &str) -> Option<&str> {
+    let mut small = 0;
+    for (at, c) in word.char_indices() {
+        if c.is_uppercase() && small >= 3 {
+            return Some(&word[..at]);
+        }
+        small = if c.is_lowercase() { small + 1 } else { 0 };
+    }
+    None
 }
 
 #[cfg(test)]
@@ -234,6 +241,9 @@ mod tests {
         assert_eq!(split_names("Jane Doe Apr. 28, 2023"), ["Jane Doe"]);
         assert_eq!(split_names("Jane Doe JAN."), ["Jane Doe"]);
         assert_eq!(clean_name("Example TimesNovember"), Some("Example Times".to_owned()));
+        assert_eq!(clean_name("Jane DoeTwitter"), Some("Jane Doe".to_owned()));
+        assert_eq!(clean_name("Jan Michael Roe"), Some("Jan Michael Roe".to_owned()));
+        assert_eq!(clean_name("Ann McCarthy"), Some("Ann McCarthy".to_owned()));
     }
 
     #[test]

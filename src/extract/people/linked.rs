@@ -51,14 +51,21 @@ impl Meta {
         }
     }
 
-    /// The names the page gives itself as an outlet: `og:site_name`, `application-name`, the
-    /// JSON-LD publisher, `twitter:site` without its `@`.
-    pub fn outlet_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = ["og:site_name", "application-name", "twitter:site"]
+    /// The names the page gives itself in its tags: `og:site_name`, `application-name`,
+    /// `twitter:site` without its `@`.
+    pub fn site_names(&self) -> Vec<String> {
+        ["og:site_name", "application-name", "twitter:site"]
             .iter()
             .filter_map(|name| self.tag(&[name]))
             .map(|(_, v)| v.trim_start_matches('@').to_owned())
-            .collect();
+            .filter(|n| !n.is_empty())
+            .collect()
+    }
+
+    /// The organisations of the page's JSON-LD: its publisher (unless a person) and every
+    /// object typed as an organisation.
+    pub fn organisation_names(&self) -> Vec<String> {
+        let mut names = Vec::new();
         for object in &self.linked_data {
             // A personal blog's publisher is its author: only an organisation is an outlet.
             let publisher = object.get("publisher");

@@ -1,5 +1,6 @@
 //! Authors the markup marks as such: an element with `itemprop="author"` (its `itemprop="name"`
-//! inside, or its text) and a link with `rel="author"`. The first marked element and the marked
+//! inside, or its text), a link with `rel="author"`, an hCard `class="author vcard"` (its
+//! `fn`). The first marked element and the marked
 //! elements beside it in the same block are the byline; those further down the page belong to
 //! comments and teasers of other stories.
 //!
@@ -37,7 +38,10 @@ pub fn marked_authors(dom: &Dom<'_>) -> (Vec<String>, Vec<String>) {
         }
         let slot = &dom.slots[i];
         let name_slot = (i + 1..slot.end as usize)
-            .find(|&j| has_word(dom.slots[j].attr("itemprop"), "name"))
+            .find(|&j| {
+                let inner = &dom.slots[j];
+                has_word(inner.attr("itemprop"), "name") || has_word(inner.attr("class"), "fn")
+            })
             .unwrap_or(i);
         let text = element_text(dom, name_slot);
         let is_org = slot
@@ -65,8 +69,10 @@ fn is_marked(dom: &Dom<'_>, i: usize) -> bool {
     if slot.hidden || matches!(slot.name, "" | "meta" | "link") {
         return false;
     }
+    let class = slot.attr("class");
     let marked = has_word(slot.attr("itemprop"), "author")
-        || slot.name == "a" && has_word(slot.attr("rel"), "author");
+        || slot.name == "a" && has_word(slot.attr("rel"), "author")
+        || has_word(class, "author") && has_word(class, "vcard");
     marked && !in_figure(dom, i)
 }
 
