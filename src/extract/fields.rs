@@ -355,11 +355,23 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
     bylines(&mut everywhere(), editors_in).map(|names| (names, Rule::Generic("editor line")))
 }
 
-/// The outlet named by a `来源:` line under the title, else at the end of the story.
-pub fn outlet(regions: &Regions<'_>) -> Option<(String, Rule)> {
-    regions
+/// The outlet: named by a `来源:` line under the title, else at the end of the story; else an
+/// organisation JSON-LD credits as the author (an agency), else the publisher or the site's
+/// own name in its tags.
+pub fn outlet(meta: &Meta, regions: &Regions<'_>) -> Option<(String, Rule)> {
+    if let Some(named) = regions
         .head_texts()
         .chain(regions.tail_texts())
         .find_map(outlet_in)
-        .map(|o| (o, Rule::Generic("来源 line")))
+    {
+        return Some((named, Rule::Generic("来源 line")));
+    }
+    if let Some(agency) = meta.linked_credits().organisations.into_iter().next() {
+        return Some((agency, Rule::Meta("JSON-LD author organisation".to_owned())));
+    }
+    if let Some(publisher) = meta.linked_publisher() {
+        return Some((publisher, Rule::Meta("JSON-LD publisher".to_owned())));
+    }
+    meta.tag(&["og:site_name", "application-name"])
+        .map(|(name, value)| (value.to_owned(), Rule::Meta(name.to_owned())))
 }

@@ -241,7 +241,7 @@ mod tests {
         assert_eq!(split_names("Jane Doe Apr. 28, 2023"), ["Jane Doe"]);
         assert_eq!(split_names("Jane Doe JAN."), ["Jane Doe"]);
         assert_eq!(clean_name("Example TimesNovember"), Some("Example Times".to_owned()));
-        assert_eq!(clean_name("Jane DoeTwitter"), Some("Jane Doe".to_owned()));
+        assert_eq!(clean_name("Jane RoweTwitter"), Some("Jane Rowe".to_owned()));
         assert_eq!(clean_name("Jan Michael Roe"), Some("Jan Michael Roe".to_owned()));
         assert_eq!(clean_name("Ann McCarthy"), Some("Ann McCarthy".to_owned()));
     }
