@@ -32,7 +32,7 @@ impl Meta {
                 continue;
             };
             let mut credits = Credits::default();
-            read_author(author, &mut credits);
+            read_author(author, &mut credits, &|id| self.linked_node(id));
             for org in credits.organisations {
                 if !organisations.contains(&org) {
                     organisations.push(org);
@@ -85,6 +85,13 @@ impl Meta {
         names
     }
 
+    /// The `@graph` node whose `@id` is `id`, when it is not a bare reference itself.
+    fn linked_node(&self, id: &str) -> Option<&Map<String, Value>> {
+        self.linked_data.iter().find(|o| {
+            o.get("@id").and_then(Value::as_str) == Some(id) && o.len() > 1
+        })
+    }
+
     /// The JSON-LD publisher's name.
     pub fn linked_publisher(&self) -> Option<String> {
         self.linked_data
@@ -95,7 +102,12 @@ impl Meta {
     }
 }
 
-fn read_author(value: &Value, credits: &mut Credits) {
+/// Reads one `author` value; `node` finds a `@graph` node by its `@id` (`{"@id": "#jane"}`).
+fn read_author<'m>(
+    value: &'m Value,
+    credits: &mut Credits,
+    node: &dyn Fn(&str) -> Option<&'m Map<String, Value>>,
+) {
     match value {
         Value::String(text) => {
             for name in names_in_credit(&clean_text(text)) {
@@ -104,11 +116,18 @@ fn read_author(value: &Value, credits: &mut Credits) {
         }
         Value::Array(items) => {
             for item in items.iter().take(32) {
-                read_author(item, credits);
+                read_author(item, credits, node);
             }
         }
         Value::Object(object) => {
-            let Some(name) = name_of(value) else {
+            let object = match object.get("@id").and_then(Value::as_str) {
+                Some(id) if name_of(value).is_none() => match node(id) {
+                    Some(found) => found,
+                    None => return,
+                },
+                _ => object,
+            };
+            let Some(name) = object_name(object) else {
                 return;
             };
             if is_org(object) {
@@ -125,17 +144,23 @@ fn read_author(value: &Value, credits: &mut Credits) {
 
 /// `{"name": …}`, or `givenName` and `familyName`, or a string.
 fn name_of(value: &Value) -> Option<String> {
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(clean_text);
     let name = match value {
         Value::String(s) => Some(clean_text(s)),
-        Value::Object(object) => text(object.get("name")).filter(|n| !n.is_empty()).or_else(|| {
-            let given = text(object.get("givenName")).unwrap_or_default();
-            let family = text(object.get("familyName")).unwrap_or_default();
-            Some(format!("{given} {family}").trim().to_owned())
-        }),
+        Value::Object(object) => object_name(object),
         Value::Array(items) => items.iter().find_map(name_of),
         _ => None,
     };
+    name.filter(|n| !n.is_empty())
+}
+
+/// An object's `name`, or its `givenName` and `familyName`.
+fn object_name(object: &Map<String, Value>) -> Option<String> {
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(clean_text);
+    let name = text(object.get("name")).filter(|n| !n.is_empty()).or_else(|| {
+        let given = text(object.get("givenName")).unwrap_or_default();
+        let family = text(object.get("familyName")).unwrap_or_default();
+        Some(format!("{given} {family}").trim().to_owned())
+    });
     name.filter(|n| !n.is_empty())
 }
 

@@ -19,7 +19,6 @@ mod marked;
 mod words;
 
 pub use latin::{is_labelled_credit, names_in_credit};
-pub use linked::Credits;
 pub use marked::marked_authors;
 
 use super::dom::is_cjk;
