@@ -19,8 +19,8 @@ use super::byline::{DateForm, date_in, has_date_label, outlet_in};
 use super::dom::{Dom, Line};
 use super::meta::Meta;
 use super::people::{
-    authors_in, bare_names_in, bracketed_in, editors_in, is_labelled_credit, marked_authors, names_in_credit,
-    poster_in, trailing_in,
+    authors_in, bare_names_in, bracketed_in, editors_in, is_labelled_credit, marked_authors,
+    names_in_credit, poster_in, trailing_in,
 };
 use super::title;
 use crate::normalise::parse_date;
@@ -288,9 +288,11 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
     // Every byline under the title counts (`实习生 甲 乙` on one line, `记者 丙` on the next).
     let mut head: Vec<String> = Vec::new();
     // A `By` line whose names are links is a byline still.
-    for line in regions.head.iter().filter(|l| {
-        l.link_density() <= MAX_BYLINE_LINK_DENSITY || is_labelled_credit(&l.text)
-    }) {
+    for line in regions
+        .head
+        .iter()
+        .filter(|l| l.link_density() <= MAX_BYLINE_LINK_DENSITY || is_labelled_credit(&l.text))
+    {
         for name in authors_in(&line.text) {
             if !head.contains(&name) {
                 head.push(name);

@@ -17,9 +17,10 @@ use crate::extract::dom::is_cjk;
 
 /// A credit label at the start of a line: `By`, `Written by`, `Von`, `Par`, `Por`, `Door`.
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?i:(?:written|posted|reported|text|story|words)\s+by|by|von|par|por|door|av|af|di|autor|author)\s*[:：]?\s+",
-    )
+    Regex::new(concat!(
+        r"^(?i:(?:written|posted|reported|text|story|words)\s+by",
+        r"|by|von|par|por|door|av|af|di|autor|author)\s*[:：]?\s+",
+    ))
     .expect("valid regex")
 });
 /// Names after a label: capitalised words (particles between them), joined by `,` `&` `and` ….
@@ -110,12 +111,35 @@ const STOP_WORDS: &[&str] = &[
 ];
 /// Month names and their short forms, which glue onto names in bylines (`Nolan22 Dec`).
 const MONTHS: &[&str] = &[
-    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
-    "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
-    "november", "dec", "december",
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
 ];
 /// Degrees written after a name: `Jane Doe, MA`.
-const DEGREES: &[&str] = &["ma", "md", "phd", "mba", "msc", "bsc", "rn", "jr", "sr", "mph"];
+const DEGREES: &[&str] = &[
+    "ma", "md", "phd", "mba", "msc", "bsc", "rn", "jr", "sr", "mph",
+];
 
 /// Whether `text` is a short line that opens with a credit label (`By`, `Von`, `Par` …): a
 /// byline even when the names in it are links.
@@ -131,7 +155,11 @@ pub fn labelled_names(text: &str) -> Option<Vec<String>> {
     let found = NAMES.find(rest)?;
     // `Von Montag an gilt…`: in other languages the label is a common word too, and names
     // followed by a word in lower case are prose.
-    let english = label.as_str().trim_end().to_ascii_lowercase().ends_with("by");
+    let english = label
+        .as_str()
+        .trim_end()
+        .to_ascii_lowercase()
+        .ends_with("by");
     let next = rest[found.end()..].trim_start().chars().next();
     if !english && next.is_some_and(char::is_lowercase) {
         return None;
@@ -167,7 +195,10 @@ fn split_names(text: &str) -> Vec<String> {
 /// One name out of one part of a credit, or nothing when the part names no person.
 pub fn clean_name(part: &str) -> Option<String> {
     // A date glued on ends the name: `Nolan22`.
-    let part = part.split(|c: char| c.is_ascii_digit()).next().unwrap_or("");
+    let part = part
+        .split(|c: char| c.is_ascii_digit())
+        .next()
+        .unwrap_or("");
     let mut words: Vec<&str> = Vec::new();
     let all: Vec<&str> = part
         .split_whitespace()
@@ -188,7 +219,9 @@ pub fn clean_name(part: &str) -> Option<String> {
         words.push(word);
     }
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-    if lower.iter().any(|w| ROLE_WORDS.contains(&w.trim_end_matches('.')))
+    if lower
+        .iter()
+        .any(|w| ROLE_WORDS.contains(&w.trim_end_matches('.')))
         || words.len() == 1 && DEGREES.contains(&lower[0].trim_end_matches('.'))
     {
         return None;
@@ -223,13 +256,20 @@ mod tests {
     fn labelled_bylines_in_several_languages() {
         let cases: &[(&str, &[&str])] = &[
             ("By Jane Doe and John Roe", &["Jane Doe", "John Roe"]),
-            ("Von Anna Muster und Max Beispiel", &["Anna Muster", "Max Beispiel"]),
+            (
+                "Von Anna Muster und Max Beispiel",
+                &["Anna Muster", "Max Beispiel"],
+            ),
             ("Par Jean Dupont", &["Jean Dupont"]),
             ("Por María de la Cruz", &["María de la Cruz"]),
             ("Written by Rob Example", &["Rob Example"]),
         ];
         for (text, expected) in cases {
-            assert_eq!(labelled_names(text).unwrap_or_default(), *expected, "{text}");
+            assert_eq!(
+                labelled_names(text).unwrap_or_default(),
+                *expected,
+                "{text}"
+            );
         }
         assert_eq!(labelled_names("Von Montag an gilt"), None);
         assert_eq!(labelled_names("by the river"), None);
@@ -240,9 +280,15 @@ mod tests {
         assert_eq!(split_names("Jane Doe22 Dec 2016"), ["Jane Doe"]);
         assert_eq!(split_names("Jane Doe Apr. 28, 2023"), ["Jane Doe"]);
         assert_eq!(split_names("Jane Doe JAN."), ["Jane Doe"]);
-        assert_eq!(clean_name("Example TimesNovember"), Some("Example Times".to_owned()));
+        assert_eq!(
+            clean_name("Example TimesNovember"),
+            Some("Example Times".to_owned())
+        );
         assert_eq!(clean_name("Jane RoweTwitter"), Some("Jane Rowe".to_owned()));
-        assert_eq!(clean_name("Jan Michael Roe"), Some("Jan Michael Roe".to_owned()));
+        assert_eq!(
+            clean_name("Jan Michael Roe"),
+            Some("Jan Michael Roe".to_owned())
+        );
         assert_eq!(clean_name("Ann McCarthy"), Some("Ann McCarthy".to_owned()));
     }
 
@@ -254,7 +300,13 @@ mod tests {
             split_names("Jane Doe and John Roe The Associated Press"),
             ["Jane Doe", "John Roe"]
         );
-        for text in ["Staff", "Admin", "Redaktion", "Editorial Team", "Senior Staff Writer"] {
+        for text in [
+            "Staff",
+            "Admin",
+            "Redaktion",
+            "Editorial Team",
+            "Senior Staff Writer",
+        ] {
             assert_eq!(names_in_credit(text), Vec::<String>::new(), "{text}");
         }
     }
@@ -265,7 +317,13 @@ mod tests {
             names_in_credit("Jane Q. Doe (http://example.org/jane/)"),
             ["Jane Q. Doe"]
         );
-        assert_eq!(names_in_credit("name, someone@example.com"), Vec::<String>::new());
-        assert_eq!(names_in_credit("Michelle de Oliveira"), ["Michelle de Oliveira"]);
+        assert_eq!(
+            names_in_credit("name, someone@example.com"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            names_in_credit("Michelle de Oliveira"),
+            ["Michelle de Oliveira"]
+        );
     }
 }

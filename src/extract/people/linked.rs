@@ -26,7 +26,10 @@ impl Meta {
     pub fn linked_credits(&self) -> Credits {
         let mut organisations = Vec::new();
         let articles = self.linked_data.iter().filter(|o| is_article(o));
-        let others = self.linked_data.iter().filter(|o| !is_article(o) && !is_org(o));
+        let others = self
+            .linked_data
+            .iter()
+            .filter(|o| !is_article(o) && !is_org(o));
         for object in articles.chain(others) {
             let Some(author) = object.get("author").or_else(|| object.get("creator")) else {
                 continue;
@@ -87,9 +90,9 @@ impl Meta {
 
     /// The `@graph` node whose `@id` is `id`, when it is not a bare reference itself.
     fn linked_node(&self, id: &str) -> Option<&Map<String, Value>> {
-        self.linked_data.iter().find(|o| {
-            o.get("@id").and_then(Value::as_str) == Some(id) && o.len() > 1
-        })
+        self.linked_data
+            .iter()
+            .find(|o| o.get("@id").and_then(Value::as_str) == Some(id) && o.len() > 1)
     }
 
     /// The JSON-LD publisher's name.
@@ -156,11 +159,13 @@ fn name_of(value: &Value) -> Option<String> {
 /// An object's `name`, or its `givenName` and `familyName`.
 fn object_name(object: &Map<String, Value>) -> Option<String> {
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(clean_text);
-    let name = text(object.get("name")).filter(|n| !n.is_empty()).or_else(|| {
-        let given = text(object.get("givenName")).unwrap_or_default();
-        let family = text(object.get("familyName")).unwrap_or_default();
-        Some(format!("{given} {family}").trim().to_owned())
-    });
+    let name = text(object.get("name"))
+        .filter(|n| !n.is_empty())
+        .or_else(|| {
+            let given = text(object.get("givenName")).unwrap_or_default();
+            let family = text(object.get("familyName")).unwrap_or_default();
+            Some(format!("{given} {family}").trim().to_owned())
+        });
     name.filter(|n| !n.is_empty())
 }
 
@@ -190,4 +195,48 @@ fn is_article(object: &Map<String, Value>) -> bool {
 /// `Organization`, `NewsMediaOrganization`, `Corporation`, … : not a person.
 fn is_org(object: &Map<String, Value>) -> bool {
     types(object).any(|t| t.ends_with("Organization") || t == "Corporation" || t == "Brand")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(objects: Value) -> Meta {
+        let linked_data = objects
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o.as_object().unwrap().clone())
+            .collect();
+        Meta {
+            linked_data,
+            ..Meta::default()
+        }
+    }
+
+    #[test]
+    fn the_article_objects_author_comes_before_other_objects() {
+        let page = meta(serde_json::json!([
+            {"@type": "WebPage", "author": "Other Person"},
+            {"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jane Rowe"}},
+        ]));
+        assert_eq!(page.linked_credits().people, ["Jane Rowe"]);
+    }
+
+    #[test]
+    fn an_organisation_credited_as_author_is_no_person() {
+        let page = meta(serde_json::json!([
+            {"@type": "ReportageNewsArticle", "author": [
+                {"@type": "NewsMediaOrganization", "name": "Example Agency"},
+                {"@type": "Person", "givenName": "Jane", "familyName": "Rowe"},
+            ]},
+        ]));
+        let credits = page.linked_credits();
+        assert_eq!(credits.people, ["Jane Rowe"]);
+        assert_eq!(credits.organisations, ["Example Agency"]);
+        let only_org = meta(serde_json::json!([
+            {"@type": "Article", "author": {"@type": "Organization", "name": "Example Agency"}},
+        ]));
+        assert!(only_org.linked_credits().people.is_empty());
+    }
 }

@@ -93,7 +93,10 @@ fn in_figure(dom: &Dom<'_>, mut i: usize) -> bool {
 }
 
 fn has_word(value: Option<&str>, word: &str) -> bool {
-    value.is_some_and(|v| v.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case(word)))
+    value.is_some_and(|v| {
+        v.split_ascii_whitespace()
+            .any(|w| w.eq_ignore_ascii_case(word))
+    })
 }
 
 /// The visible text of slot `i`, with white space collapsed.

@@ -11,11 +11,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-#[cfg(test)]
-mod tests;
 mod latin;
 mod linked;
 mod marked;
+#[cfg(test)]
+mod tests;
 mod words;
 
 pub use latin::{is_labelled_credit, names_in_credit};
