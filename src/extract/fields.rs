@@ -19,8 +19,8 @@ use super::byline::{DateForm, date_in, has_date_label, outlet_in};
 use super::dom::{Dom, Line};
 use super::meta::Meta;
 use super::people::{
-    authors_in, bare_names_in, bracketed_in, editors_in, is_labelled_credit, marked_authors,
-    names_in_credit, poster_in, trailing_in,
+    authors_in, bare_names_in, bracketed_in, editors_in, is_acronym, is_labelled_credit,
+    marked_authors, names_in_credit, poster_in, trailing_in,
 };
 use super::title;
 use crate::normalise::parse_date;
@@ -262,13 +262,19 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
             .filter(|n| !outlets.contains(&title::key(n)))
             .collect()
     };
+    // An agency's acronym alone (`AFP`) stands only when the page names no one else.
+    let mut agency = None;
     let linked = not_outlet(linked);
-    if !linked.is_empty() {
+    if !linked.is_empty() && linked.iter().all(|n| is_acronym(n)) {
+        agency = Some((linked, Rule::Meta("JSON-LD author".to_owned())));
+    } else if !linked.is_empty() {
         return Some((linked, Rule::Meta("JSON-LD author".to_owned())));
     }
     let (marked, _) = marked_authors(dom);
     let marked = not_outlet(marked);
-    if !marked.is_empty() {
+    if !marked.is_empty() && marked.iter().all(|n| is_acronym(n)) {
+        agency = agency.or(Some((marked, Rule::Meta("itemprop/rel author".to_owned()))));
+    } else if !marked.is_empty() {
         return Some((marked, Rule::Meta("itemprop/rel author".to_owned())));
     }
     let bylines = |lines: &mut dyn Iterator<Item = &Line>, read: fn(&str) -> Vec<String>| {
@@ -354,7 +360,9 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
         return tagged;
     }
     let everywhere = || regions.head.iter().copied().chain(tail());
-    bylines(&mut everywhere(), editors_in).map(|names| (names, Rule::Generic("editor line")))
+    bylines(&mut everywhere(), editors_in)
+        .map(|names| (names, Rule::Generic("editor line")))
+        .or(agency)
 }
 
 /// The outlet: named by a `来源:` line under the title, else at the end of the story; else an

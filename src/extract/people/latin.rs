@@ -40,6 +40,10 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\(?\s*(?:https?://|www\.)\S*\s*\)?|\S+@\S+").expect("valid regex")
 });
 
+/// A web address standing alone: `example.de`, `www.example.com`.
+static DOMAIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\w\-.]+\.[a-z]{2,6}$").expect("valid regex"));
+
 /// Words of roles and placeholders, in the languages of the web at large: a credit made of
 /// them names no person.
 const ROLE_WORDS: &[&str] = &[
@@ -86,6 +90,11 @@ const ROLE_WORDS: &[&str] = &[
     "chief",
     "news",
     "online",
+    "nachrichten",
+    "noticias",
+    "nouvelles",
+    "notizie",
+    "nieuws",
 ];
 /// Words a name does not go on with: the credit has turned into prose or furniture.
 const STOP_WORDS: &[&str] = &[
@@ -176,7 +185,22 @@ pub fn names_in_credit(text: &str) -> Vec<String> {
     if text.chars().any(is_cjk) {
         return people_in(text).into_iter().filter(|n| is_name(n)).collect();
     }
+    // `example.de, Frankfurt, Germany`: a credit that opens with a web address is an imprint
+    // (one that closes with it, `Jane Rowe, professor, example.org`, is an affiliation).
+    if JOINTS
+        .split(text)
+        .next()
+        .is_some_and(|part| DOMAIN.is_match(part.trim()))
+    {
+        return Vec::new();
+    }
     split_names(text)
+}
+
+/// Whether `name` is an acronym (`AFP`, `DPA`): an agency's or a desk's, not a person's.
+pub fn is_acronym(name: &str) -> bool {
+    let count = name.chars().count();
+    (2..=5).contains(&count) && name.chars().all(|c| c.is_ascii_uppercase())
 }
 
 /// `Jane Doe, MA and John Roe22 Dec` → `Jane Doe`, `John Roe`.
@@ -194,6 +218,10 @@ fn split_names(text: &str) -> Vec<String> {
 
 /// One name out of one part of a credit, or nothing when the part names no person.
 pub fn clean_name(part: &str) -> Option<String> {
+    // `Example.org` closing a credit is an affiliation.
+    if DOMAIN.is_match(part.trim()) {
+        return None;
+    }
     // A date glued on ends the name: `Nolan22`.
     let part = part
         .split(|c: char| c.is_ascii_digit())
@@ -219,9 +247,12 @@ pub fn clean_name(part: &str) -> Option<String> {
         words.push(word);
     }
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-    if lower
-        .iter()
-        .any(|w| ROLE_WORDS.contains(&w.trim_end_matches('.')))
+    // `Desk-Redaktion`: a role inside a compound too.
+    let is_role = |w: &String| {
+        w.split('-')
+            .any(|p| ROLE_WORDS.contains(&p.trim_end_matches('.')))
+    };
+    if lower.iter().any(is_role)
         || words.len() == 1 && DEGREES.contains(&lower[0].trim_end_matches('.'))
     {
         return None;
@@ -306,6 +337,8 @@ mod tests {
             "Redaktion",
             "Editorial Team",
             "Senior Staff Writer",
+            "Example-Redaktion",
+            "example.de, Frankfurt, Germany",
         ] {
             assert_eq!(names_in_credit(text), Vec::<String>::new(), "{text}");
         }
@@ -324,6 +357,10 @@ mod tests {
         assert_eq!(
             names_in_credit("Michelle de Oliveira"),
             ["Michelle de Oliveira"]
+        );
+        assert_eq!(
+            names_in_credit("Jane Rowe, professor of history, Example.org"),
+            ["Jane Rowe"]
         );
     }
 }

@@ -18,7 +18,7 @@ mod marked;
 mod tests;
 mod words;
 
-pub use latin::{is_labelled_credit, names_in_credit};
+pub use latin::{is_acronym, is_labelled_credit, names_in_credit};
 pub use marked::marked_authors;
 
 use super::dom::is_cjk;
