@@ -270,7 +270,8 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
     } else if !linked.is_empty() {
         return Some((linked, Rule::Meta("JSON-LD author".to_owned())));
     }
-    let (marked, _) = marked_authors(dom);
+    let story_end = regions.after.first().map_or(u32::MAX, |l| l.first);
+    let (marked, _) = marked_authors(dom, story_end);
     let marked = not_outlet(marked);
     if !marked.is_empty() && marked.iter().all(|n| is_acronym(n)) {
         agency = agency.or(Some((marked, Rule::Meta("itemprop/rel author".to_owned()))));

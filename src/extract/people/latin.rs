@@ -77,6 +77,8 @@ const ROLE_WORDS: &[&str] = &[
     "autor",
     "autorin",
     "author",
+    "authors",
+    "writers",
     "rédaction",
     "redacción",
     "redação",

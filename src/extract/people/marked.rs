@@ -13,10 +13,12 @@ use crate::normalise::clean_text;
 /// Text longer than this in a marked element is a biography, not a name.
 const MAX_CREDIT_CHARS: usize = 100;
 
-/// The people named by the page's author markup, and whether the markup called them an
-/// organisation (`itemtype` …`Organization`).
-pub fn marked_authors(dom: &Dom<'_>) -> (Vec<String>, Vec<String>) {
-    let Some(first) = (0..dom.slots.len()).find(|&i| is_marked(dom, i)) else {
+/// The people named by the page's author markup before node `end` (the end of the story: marks
+/// after it credit comments and other stories), and the organisations it names
+/// (`itemtype` …`Organization`).
+pub fn marked_authors(dom: &Dom<'_>, end: u32) -> (Vec<String>, Vec<String>) {
+    let limit = (end as usize).min(dom.slots.len());
+    let Some(first) = (0..limit).find(|&i| is_marked(dom, i)) else {
         return (Vec::new(), Vec::new());
     };
     // The block holding the first mark holds the byline.
@@ -114,4 +116,41 @@ fn element_text(dom: &Dom<'_>, i: usize) -> String {
         }
     }
     clean_text(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use scraper::Html;
+
+    use super::*;
+
+    fn marked(html: &str, end_at: Option<&str>) -> Vec<String> {
+        let document = Html::parse_document(html);
+        let dom = Dom::build(&document);
+        let end = end_at.map_or(u32::MAX, |id| {
+            let at = dom.slots.iter().position(|s| s.attr("id") == Some(id));
+            u32::try_from(at.expect("the end's id is on the page")).expect("small page")
+        });
+        marked_authors(&dom, end).0
+    }
+
+    #[test]
+    fn the_byline_block_of_author_marks_gives_every_author() {
+        let html = r#"<div class="byline"><a rel="author" href="/a/jane">Jane Rowe</a> and
+            <a rel="author" href="/a/tom">Tom Sample</a></div>
+            <p>Story text.</p><div><a rel="author" href="/a/other">Other Writer</a></div>"#;
+        assert_eq!(marked(html, None), ["Jane Rowe", "Tom Sample"]);
+    }
+
+    #[test]
+    fn picture_credits_and_marks_after_the_story_are_no_byline() {
+        let html = r#"<figure><img src="a.jpg"><figcaption>
+            <span itemprop="author">Photo: Lee Snapshot</span></figcaption></figure>
+            <p>Story text.</p><section id="comments">
+            <span itemprop="author">Comment Poster</span></section>"#;
+        assert_eq!(marked(html, Some("comments")), Vec::<String>::new());
+        let hcard = r#"<span class="author vcard"><a class="url fn n" href="/a/">Gregor
+            Example</a></span>"#;
+        assert_eq!(marked(hcard, None), ["Gregor Example"]);
+    }
 }
