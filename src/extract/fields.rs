@@ -15,7 +15,7 @@ use url::Url;
 
 use super::Rule;
 use super::article::PageContext;
-use super::byline::{DateForm, date_in, has_date_label, outlet_in};
+use super::byline::{DateForm, MAX_BYLINE_CHARS, date_in, has_date_label, outlet_in};
 use super::dom::{Dom, Line};
 use super::meta::Meta;
 use super::people::{
@@ -361,8 +361,17 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
         return tagged;
     }
     let everywhere = || regions.head.iter().copied().chain(tail());
-    bylines(&mut everywhere(), editors_in)
-        .map(|names| (names, Rule::Generic("editor line")))
+    if let Some(names) = bylines(&mut everywhere(), editors_in) {
+        return Some((names, Rule::Generic("editor line")));
+    }
+    // An editor's credit is labelled plainly enough to be read anywhere on the page, as long as
+    // it stands on a short line of its own.
+    let anywhere = dom
+        .lines
+        .iter()
+        .filter(|l| l.text.chars().count() <= MAX_BYLINE_CHARS);
+    bylines(&mut anywhere.into_iter(), editors_in)
+        .map(|names| (names, Rule::Generic("editor line elsewhere")))
         .or(agency)
 }
 
