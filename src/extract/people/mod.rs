@@ -5,6 +5,10 @@
 //! byline does: at white space, a bracket, punctuation, another name's separator, or the end of
 //! the line. A run that goes on as prose (`记者获悉，`, `记者从…了解到`) is not a name.
 //!
+//! Credits in other forms have files of their own: `latin` (`By X`, `Von X`, `Par X`, and the
+//! values of author tags, cleaned of roles, dates and links), `linked` (JSON-LD `author`, with
+//! organisations kept apart as outlets) and `marked` (`itemprop="author"`, `rel="author"`).
+//!
 //! This module must not pick the lines: the caller says where bylines may be.
 
 use std::sync::LazyLock;
