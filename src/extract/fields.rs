@@ -19,8 +19,8 @@ use super::byline::{DateForm, MAX_BYLINE_CHARS, date_in, has_date_label, outlet_
 use super::dom::{Dom, Line};
 use super::meta::Meta;
 use super::people::{
-    authors_in, bare_names_in, bracketed_in, editors_in, is_acronym, is_labelled_credit,
-    marked_authors, names_in_credit, poster_in, trailing_in,
+    author_links, authors_in, bare_names_in, bracketed_in, editors_in, is_acronym,
+    is_labelled_credit, marked_authors, names_in_credit, poster_in, trailing_in,
 };
 use super::title;
 use crate::normalise::parse_date;
@@ -264,19 +264,27 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
     };
     // An agency's acronym alone (`AFP`) stands only when the page names no one else.
     let mut agency = None;
-    let linked = not_outlet(linked);
-    if !linked.is_empty() && linked.iter().all(|n| is_acronym(n)) {
-        agency = Some((linked, Rule::Meta("JSON-LD author".to_owned())));
-    } else if !linked.is_empty() {
-        return Some((linked, Rule::Meta("JSON-LD author".to_owned())));
-    }
     let story_end = regions.after.first().map_or(u32::MAX, |l| l.first);
-    let (marked, _) = marked_authors(dom, story_end);
-    let marked = not_outlet(marked);
-    if !marked.is_empty() && marked.iter().all(|n| is_acronym(n)) {
-        agency = agency.or(Some((marked, Rule::Meta("itemprop/rel author".to_owned()))));
-    } else if !marked.is_empty() {
-        return Some((marked, Rule::Meta("itemprop/rel author".to_owned())));
+    let structured = [
+        (linked, Rule::Meta("JSON-LD author".to_owned())),
+        (
+            marked_authors(dom, story_end).0,
+            Rule::Meta("itemprop/rel author".to_owned()),
+        ),
+        (
+            author_links(dom, &regions.head),
+            Rule::Generic("link to an author's page"),
+        ),
+    ];
+    for (names, rule) in structured {
+        let names = not_outlet(names);
+        if names.is_empty() {
+            continue;
+        }
+        if !names.iter().all(|n| is_acronym(n)) {
+            return Some((names, rule));
+        }
+        agency = agency.or(Some((names, rule)));
     }
     let bylines = |lines: &mut dyn Iterator<Item = &Line>, read: fn(&str) -> Vec<String>| {
         lines

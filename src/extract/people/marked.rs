@@ -4,11 +4,29 @@
 //! elements beside it in the same block are the byline; those further down the page belong to
 //! comments and teasers of other stories.
 //!
+//! Under the title, a link to an author's page (`/author/jane-rowe`, `/autoren/…`) names an
+//! author too.
+//!
 //! This module must not guess from text: it reads markup only.
 
-use super::super::dom::Dom;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::super::dom::{Dom, Line};
 use super::latin::names_in_credit;
 use crate::normalise::clean_text;
+
+/// The path of an author's page: `/author/jane-rowe`, `/autoren/…`, `/auteur/…`.
+static AUTHOR_PAGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)/(?:authors?|autor|autoren|auteurs?|autore|autori|journalists?|reporters?",
+        r"|profiles?|perfiles)/[^/?#]",
+    ))
+    .expect("valid regex")
+});
+/// Parents walked up from a text node to find the link it is in.
+const LINK_DEPTH: usize = 3;
 
 /// Text longer than this in a marked element is a biography, not a name.
 const MAX_CREDIT_CHARS: usize = 100;
@@ -63,6 +81,51 @@ pub fn marked_authors(dom: &Dom<'_>, end: u32) -> (Vec<String>, Vec<String>) {
         i = (slot.end as usize).max(i + 1);
     }
     (people, organisations)
+}
+
+/// The people named by links to authors' pages on `lines`.
+pub fn author_links(dom: &Dom<'_>, lines: &[&Line]) -> Vec<String> {
+    let mut people = Vec::new();
+    let mut seen = Vec::new();
+    for line in lines {
+        for i in line.first as usize..=(line.last as usize).min(dom.slots.len() - 1) {
+            if dom.slots[i].node.value().as_text().is_none() {
+                continue;
+            }
+            let Some(link) = link_around(dom, i) else {
+                continue;
+            };
+            if seen.contains(&link) {
+                continue;
+            }
+            seen.push(link);
+            let href = dom.slots[link].attr("href").unwrap_or_default();
+            if !AUTHOR_PAGE.is_match(href) {
+                continue;
+            }
+            for name in names_in_credit(&element_text(dom, link)) {
+                if !people.contains(&name) {
+                    people.push(name);
+                }
+            }
+        }
+    }
+    people
+}
+
+/// The link that text node `i` is in, a few levels up at most.
+fn link_around(dom: &Dom<'_>, mut i: usize) -> Option<usize> {
+    for _ in 0..LINK_DEPTH {
+        let parent = dom.slots[i].parent as usize;
+        if parent >= i {
+            return None;
+        }
+        if dom.slots[parent].name == "a" {
+            return Some(parent);
+        }
+        i = parent;
+    }
+    None
 }
 
 /// An element marked as a story's author.

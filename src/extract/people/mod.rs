@@ -23,7 +23,7 @@ mod tests;
 mod words;
 
 pub use latin::{is_acronym, is_labelled_credit, names_in_credit};
-pub use marked::marked_authors;
+pub use marked::{author_links, marked_authors};
 
 use super::dom::is_cjk;
 use latin::labelled_names;
