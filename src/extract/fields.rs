@@ -265,19 +265,16 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
     // An agency's acronym alone (`AFP`) stands only when the page names no one else.
     let mut agency = None;
     let story_end = regions.after.first().map_or(u32::MAX, |l| l.first);
-    let structured = [
-        (linked, Rule::Meta("JSON-LD author".to_owned())),
-        (
-            marked_authors(dom, story_end).0,
-            Rule::Meta("itemprop/rel author".to_owned()),
-        ),
-        (
-            author_links(dom, &regions.head),
-            Rule::Generic("link to an author's page"),
-        ),
+    // Each kind is read only when the ones before it named no one.
+    let from_markup = || marked_authors(dom, story_end).0;
+    let from_links = || author_links(dom, &regions.head);
+    let structured: [(&dyn Fn() -> Vec<String>, Rule); 3] = [
+        (&|| linked.clone(), Rule::Meta("JSON-LD author".to_owned())),
+        (&from_markup, Rule::Meta("itemprop/rel author".to_owned())),
+        (&from_links, Rule::Generic("link to an author's page")),
     ];
-    for (names, rule) in structured {
-        let names = not_outlet(names);
+    for (read, rule) in structured {
+        let names = not_outlet(read());
         if names.is_empty() {
             continue;
         }
