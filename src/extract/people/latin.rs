@@ -40,6 +40,14 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\(?\s*(?:https?://|www\.)\S*\s*\)?|\S+@\S+").expect("valid regex")
 });
 
+/// The label of a picture's credit: `Image:`, `Photo:`, `Foto:`, `Bild:`, `Credit:`.
+static PICTURE_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^[\s(\[]*(?i:images?|photos?|pictures?|fotos?|bild(?:er)?|credits?",
+        r"|illustrations?)\s*[:：]",
+    ))
+    .expect("valid regex")
+});
 /// A web address standing alone: `example.de`, `www.example.com`.
 static DOMAIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\w\-.]+\.[a-z]{2,6}$").expect("valid regex"));
@@ -97,6 +105,7 @@ const ROLE_WORDS: &[&str] = &[
     "nouvelles",
     "notizie",
     "nieuws",
+    "images",
 ];
 /// Words a name does not go on with: the credit has turned into prose or furniture.
 const STOP_WORDS: &[&str] = &[
@@ -182,6 +191,10 @@ pub fn labelled_names(text: &str) -> Option<Vec<String>> {
 /// The people of a credit value (`<meta name="author">`, a JSON-LD `author` string, the text
 /// of an element marked as the author): names, without roles, dates, degrees and links.
 pub fn names_in_credit(text: &str) -> Vec<String> {
+    // `(Image: Example Pictures)`: the credit of a picture.
+    if PICTURE_CREDIT.is_match(text) {
+        return Vec::new();
+    }
     let text = LINK.replace_all(text.trim(), " ");
     let text = LABEL.find(&text).map_or(&*text, |m| &text[m.end()..]);
     if text.chars().any(is_cjk) {
@@ -341,6 +354,8 @@ mod tests {
             "Senior Staff Writer",
             "Example-Redaktion",
             "example.de, Frankfurt, Germany",
+            "(Image: Example Pictures/Jane Rowe)",
+            "Example Images",
         ] {
             assert_eq!(names_in_credit(text), Vec::<String>::new(), "{text}");
         }
