@@ -371,11 +371,11 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
     }
     // An editor's credit is labelled plainly enough to be read anywhere on the page, as long as
     // it stands on a short line of its own.
-    let anywhere = dom
+    let mut anywhere = dom
         .lines
         .iter()
         .filter(|l| l.text.chars().count() <= MAX_BYLINE_CHARS);
-    bylines(&mut anywhere.into_iter(), editors_in)
+    bylines(&mut anywhere, editors_in)
         .map(|names| (names, Rule::Generic("editor line elsewhere")))
         .or(agency)
 }

@@ -33,7 +33,7 @@ static NAMES: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// What joins names in a credit.
 static JOINTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\s*(?:[,;&/|、，；]|\s(?:and|und|et|y|e|og|en|und)\s)\s*").expect("valid regex")
+    Regex::new(r"\s*(?:[,;&/|、，；]|\s(?:and|und|et|y|e|og|en)\s)\s*").expect("valid regex")
 });
 /// A link or an address inside a credit: `(http://…)`, `name@host`.
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
@@ -123,11 +123,6 @@ const STOP_WORDS: &[&str] = &[
     "Posted",
     "Published",
     "Last",
-    "Am",
-    "Um",
-    "Le",
-    "Published:",
-    "Updated:",
 ];
 /// Month names and their short forms, which glue onto names in bylines (`Nolan22 Dec`).
 const MONTHS: &[&str] = &[
