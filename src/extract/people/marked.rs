@@ -17,11 +17,11 @@ use super::super::dom::{Dom, Line};
 use super::latin::names_in_credit;
 use crate::normalise::clean_text;
 
-/// The path of an author's page: `/author/jane-rowe`, `/autoren/…`, `/auteur/…`.
+/// The path of an author's page: `/author/jane-rowe`, `/autoren/…`, `/auteur/…`, `?author=`.
 static AUTHOR_PAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)/(?:authors?|autor|autoren|auteurs?|autore|autori|journalists?|reporters?",
-        r"|profiles?|perfiles)/[^/?#]",
+        r"|profiles?|perfiles)/[^/?#]|[?&]author=",
     ))
     .expect("valid regex")
 });
