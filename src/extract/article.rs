@@ -168,13 +168,13 @@ pub fn read_article(html: &str, page: &PageContext<'_>) -> Result<Article, Extra
         .authors
         .take()
         .map(|(a, css)| (a, Rule::Selector(css)))
-        .or_else(|| fields::authors(&meta, &regions));
+        .or_else(|| fields::authors(&dom, &meta, &regions));
     let outlet = selected
         .outlet
         .take()
         .map(|(o, css)| (o, Rule::Selector(css)))
         .or_else(|| trs::outlet(&meta).map(|o| (o, Rule::Trs("meta ContentSource"))))
-        .or_else(|| fields::outlet(&regions));
+        .or_else(|| fields::outlet(&meta, &regions));
     let before = title_line.unwrap_or_else(|| body_lines.first().copied().unwrap_or(0));
     let section = trs::section(&meta)
         .map(|s| (s, Rule::Trs("meta ColumnName")))

@@ -15,11 +15,12 @@ use url::Url;
 
 use super::Rule;
 use super::article::PageContext;
-use super::byline::{DateForm, date_in, has_date_label, outlet_in};
+use super::byline::{DateForm, MAX_BYLINE_CHARS, date_in, has_date_label, outlet_in};
 use super::dom::{Dom, Line};
 use super::meta::Meta;
 use super::people::{
-    authors_in, bare_names_in, bracketed_in, editors_in, is_name, people_in, poster_in, trailing_in,
+    author_links, authors_in, bare_names_in, bracketed_in, editors_in, is_acronym,
+    is_labelled_credit, marked_authors, names_in_credit, poster_in, trailing_in,
 };
 use super::title;
 use crate::normalise::parse_date;
@@ -61,9 +62,12 @@ const DATE_TAGS: &[&str] = &[
 const AUTHOR_TAGS: &[&str] = &[
     "author",
     "article:author",
+    "article:author_name",
+    "og:article:author",
     "dc.creator",
     "byl",
     "sailthru.author",
+    "cxenseparse:author",
 ];
 
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -228,9 +232,57 @@ fn url_date(url: &Url, tz: Tz) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
-/// The people: a byline under the title (or in the lead), a byline at the end, names closing
-/// the story, `<meta>` / JSON-LD, and else the editors.
-pub fn authors(meta: &Meta, regions: &Regions<'_>) -> Option<(Vec<String>, Rule)> {
+/// The people: names the page's structured data gives (JSON-LD `author`, author markup), a
+/// byline under the title (or in the lead), a byline at the end, names closing the story,
+/// `<meta>` author tags, and else the editors. The outlet's own name is never a person.
+pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec<String>, Rule)> {
+    let linked = meta.linked_credits().people;
+    // A name that JSON-LD and an author tag agree on is a person even when the publisher bears
+    // it (a personal blog); the site's own name in its tags is never one.
+    let tagged_names: Vec<String> = AUTHOR_TAGS
+        .iter()
+        .filter_map(|name| meta.tag(&[name]))
+        .flat_map(|(_, value)| names_in_credit(value))
+        .collect();
+    let confirmed = |o: &String| {
+        linked
+            .iter()
+            .any(|n| title::key(n) == *o && tagged_names.contains(n))
+    };
+    let mut outlets: Vec<String> = meta
+        .organisation_names()
+        .iter()
+        .map(|o| title::key(o))
+        .filter(|o| !confirmed(o))
+        .collect();
+    outlets.extend(meta.site_names().iter().map(|o| title::key(o)));
+    let not_outlet = |names: Vec<String>| -> Vec<String> {
+        names
+            .into_iter()
+            .filter(|n| !outlets.contains(&title::key(n)))
+            .collect()
+    };
+    // An agency's acronym alone (`AFP`) stands only when the page names no one else.
+    let mut agency = None;
+    let story_end = regions.after.first().map_or(u32::MAX, |l| l.first);
+    // Each kind is read only when the ones before it named no one.
+    let from_markup = || marked_authors(dom, story_end).0;
+    let from_links = || author_links(dom, &regions.head);
+    let structured: [(&dyn Fn() -> Vec<String>, Rule); 3] = [
+        (&|| linked.clone(), Rule::Meta("JSON-LD author".to_owned())),
+        (&from_markup, Rule::Meta("itemprop/rel author".to_owned())),
+        (&from_links, Rule::Generic("link to an author's page")),
+    ];
+    for (read, rule) in structured {
+        let names = not_outlet(read());
+        if names.is_empty() {
+            continue;
+        }
+        if !names.iter().all(|n| is_acronym(n)) {
+            return Some((names, rule));
+        }
+        agency = agency.or(Some((names, rule)));
+    }
     let bylines = |lines: &mut dyn Iterator<Item = &Line>, read: fn(&str) -> Vec<String>| {
         lines
             .filter(|l| l.link_density() <= MAX_BYLINE_LINK_DENSITY)
@@ -247,10 +299,11 @@ pub fn authors(meta: &Meta, regions: &Regions<'_>) -> Option<(Vec<String>, Rule)
     });
     // Every byline under the title counts (`实习生 甲 乙` on one line, `记者 丙` on the next).
     let mut head: Vec<String> = Vec::new();
+    // A `By` line whose names are links is a byline still.
     for line in regions
         .head
         .iter()
-        .filter(|l| l.link_density() <= MAX_BYLINE_LINK_DENSITY)
+        .filter(|l| l.link_density() <= MAX_BYLINE_LINK_DENSITY || is_labelled_credit(&l.text))
     {
         for name in authors_in(&line.text) {
             if !head.contains(&name) {
@@ -279,6 +332,7 @@ pub fn authors(meta: &Meta, regions: &Regions<'_>) -> Option<(Vec<String>, Rule)
     if head.is_empty() {
         head = lead.map(authors_in).unwrap_or_default();
     }
+    let head = not_outlet(head);
     if !head.is_empty() {
         return Some((head, Rule::Generic("byline under the title")));
     }
@@ -296,32 +350,53 @@ pub fn authors(meta: &Meta, regions: &Regions<'_>) -> Option<(Vec<String>, Rule)
     if let Some(names) = bylines(&mut regions.ending.iter().rev().copied(), trailing_in) {
         return Some((names, Rule::Generic("names closing the story")));
     }
-    let tagged = AUTHOR_TAGS
-        .iter()
-        .find_map(|name| meta.tag(&[name]))
-        .map(|(name, value)| (value.to_owned(), name.to_owned()))
-        .or_else(|| {
-            meta.linked("author")
-                .map(|v| (v, "JSON-LD author".to_owned()))
-        });
-    if let Some((value, name)) = tagged {
-        let people: Vec<String> = people_in(&value)
-            .into_iter()
-            .filter(|p| is_name(p) && !title::is_site_name(p))
-            .collect();
-        if !people.is_empty() {
-            return Some((people, Rule::Meta(name)));
+    // Every tag of one name counts: a page with several authors repeats the tag.
+    let tagged = AUTHOR_TAGS.iter().find_map(|name| {
+        let mut people: Vec<String> = Vec::new();
+        for (_, value) in meta.tags.iter().filter(|(key, _)| key == name) {
+            for person in not_outlet(names_in_credit(value)) {
+                if !title::is_site_name(&person) && !people.contains(&person) {
+                    people.push(person);
+                }
+            }
         }
+        (!people.is_empty()).then(|| (people, Rule::Meta((*name).to_owned())))
+    });
+    if tagged.is_some() {
+        return tagged;
     }
     let everywhere = || regions.head.iter().copied().chain(tail());
-    bylines(&mut everywhere(), editors_in).map(|names| (names, Rule::Generic("editor line")))
+    if let Some(names) = bylines(&mut everywhere(), editors_in) {
+        return Some((names, Rule::Generic("editor line")));
+    }
+    // An editor's credit is labelled plainly enough to be read anywhere on the page, as long as
+    // it stands on a short line of its own.
+    let mut anywhere = dom
+        .lines
+        .iter()
+        .filter(|l| l.text.chars().count() <= MAX_BYLINE_CHARS);
+    bylines(&mut anywhere, editors_in)
+        .map(|names| (names, Rule::Generic("editor line elsewhere")))
+        .or(agency)
 }
 
-/// The outlet named by a `来源:` line under the title, else at the end of the story.
-pub fn outlet(regions: &Regions<'_>) -> Option<(String, Rule)> {
-    regions
+/// The outlet: named by a `来源:` line under the title, else at the end of the story; else an
+/// organisation JSON-LD credits as the author (an agency), else the publisher or the site's
+/// own name in its tags.
+pub fn outlet(meta: &Meta, regions: &Regions<'_>) -> Option<(String, Rule)> {
+    if let Some(named) = regions
         .head_texts()
         .chain(regions.tail_texts())
         .find_map(outlet_in)
-        .map(|o| (o, Rule::Generic("来源 line")))
+    {
+        return Some((named, Rule::Generic("来源 line")));
+    }
+    if let Some(agency) = meta.linked_credits().organisations.into_iter().next() {
+        return Some((agency, Rule::Meta("JSON-LD author organisation".to_owned())));
+    }
+    if let Some(publisher) = meta.linked_publisher() {
+        return Some((publisher, Rule::Meta("JSON-LD publisher".to_owned())));
+    }
+    meta.tag(&["og:site_name", "application-name"])
+        .map(|(name, value)| (value.to_owned(), Rule::Meta(name.to_owned())))
 }

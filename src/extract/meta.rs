@@ -62,8 +62,13 @@ impl Meta {
                 }
                 "script" if slot.attr("type") == Some("application/ld+json") => {
                     let text = child_text(slot.node);
+                    // Some pages wrap the JSON in `<![CDATA[ … ]]>` for XHTML parsers.
+                    let json = text.trim();
+                    let json = json
+                        .strip_prefix("<![CDATA[")
+                        .map_or(json, |inner| inner.trim_end().trim_end_matches("]]>"));
                     if text.len() <= MAX_JSON_LD_BYTES
-                        && let Ok(value) = serde_json::from_str::<Value>(&text)
+                        && let Ok(value) = serde_json::from_str::<Value>(json)
                     {
                         flatten(value, &mut meta.linked_data);
                     }

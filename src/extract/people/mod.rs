@@ -5,17 +5,28 @@
 //! byline does: at white space, a bracket, punctuation, another name's separator, or the end of
 //! the line. A run that goes on as prose (`记者获悉，`, `记者从…了解到`) is not a name.
 //!
+//! Credits in other forms have files of their own: `latin` (`By X`, `Von X`, `Par X`, and the
+//! values of author tags, cleaned of roles, dates and links), `linked` (JSON-LD `author`, with
+//! organisations kept apart as outlets) and `marked` (`itemprop="author"`, `rel="author"`).
+//!
 //! This module must not pick the lines: the caller says where bylines may be.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+mod latin;
+mod linked;
+mod marked;
 #[cfg(test)]
 mod tests;
 mod words;
 
+pub use latin::{is_acronym, is_labelled_credit, names_in_credit};
+pub use marked::{author_links, marked_authors};
+
 use super::dom::is_cjk;
+use latin::labelled_names;
 use words::{BEFORE_PROSE, NOT_NAMES, ORG_ENDINGS, SPEECH_ENDINGS, SURNAMES, TRAILERS};
 
 /// A label after which reporters or authors are named.
@@ -24,11 +35,6 @@ static AUTHOR_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:(?:本报|本刊|本台|本网|总台|央视|新华社|中新社|融媒体|特约|实习|见习|首席|全媒体|驻[^\s记]{1,4})?记者|(?:本报)?实习生|作者\s*[:：]|撰文\s*[:：]?|采写\s*[:：]?|文\s*/\s*图|图\s*/\s*文|文\s*[/／|｜丨]|文\s*[:：]|(?:^|[\s(（])文\s+)",
     )
     .expect("valid regex")
-});
-/// `By Jane Doe and John Roe` at the start of a line.
-static BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:by)\s+((?:[A-Z][\w.'\-]*)(?:\s+[A-Z][\w.'\-]*){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,3})*)")
-        .expect("valid regex")
 });
 /// Editors: named only when no one else is.
 static EDITOR_LABEL: LazyLock<Regex> =
@@ -41,12 +47,8 @@ static TRAILING: LazyLock<Regex> = LazyLock::new(|| {
 /// The reporters and authors `text` names after a label (`记者`, `作者：`, `文/`, `By`).
 pub fn authors_in(text: &str) -> Vec<String> {
     let mut names = Vec::new();
-    if let Some(captures) = BY.captures(text.trim()) {
-        let list = captures.get(1).map_or("", |m| m.as_str());
-        for name in list.split([',', '&']).flat_map(|n| n.split(" and ")) {
-            push(&mut names, name.trim());
-        }
-        return names;
+    if let Some(latin) = labelled_names(text.trim()) {
+        return latin;
     }
     for label in AUTHOR_LABEL.find_iter(text) {
         let before = text[..label.start()].chars().next_back();
@@ -244,6 +246,12 @@ fn names_at(rest: &str) -> Vec<String> {
     names
 }
 
+/// Small words inside names: `Michelle de Oliveira`, `Anna van der Berg`.
+const PARTICLES: &[&str] = &[
+    "de", "da", "di", "do", "dos", "das", "del", "della", "van", "von", "der", "den", "du", "la",
+    "le", "ter", "zu", "al", "bin", "y",
+];
+
 /// Whether `text` reads as one person's name: 2 to 4 CJK characters that are not prose or an
 /// organisation, or one to four capitalised Latin words.
 pub fn is_name(text: &str) -> bool {
@@ -251,11 +259,14 @@ pub fn is_name(text: &str) -> bool {
         return is_person(text);
     }
     let words: Vec<&str> = text.split_whitespace().collect();
-    (1..=4).contains(&words.len())
+    let particles = words.iter().filter(|w| PARTICLES.contains(w)).count();
+    (1..=4).contains(&(words.len() - particles))
+        && words.first().is_some_and(|w| !PARTICLES.contains(w))
+        && words.last().is_some_and(|w| !PARTICLES.contains(w))
         && words.iter().all(|w| {
-            w.chars().next().is_some_and(char::is_uppercase)
+            (PARTICLES.contains(w) || w.chars().next().is_some_and(char::is_uppercase))
                 && w.chars()
-                    .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''))
+                    .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\'' | '’'))
         })
 }
 

@@ -114,3 +114,12 @@ fn names_without_a_label() {
         assert!(bare_names_in(line).is_empty(), "{line}");
     }
 }
+
+#[test]
+fn reprint_verbs_and_placeholders_in_credits_are_no_names() {
+    assert_eq!(names_in_credit("整合 张三"), ["张三"]);
+    assert_eq!(names_in_credit("转载 李四、王五"), ["李四", "王五"]);
+    for text in ["无内容", "出自", "作者：转载", "暂无"] {
+        assert_eq!(names_in_credit(text), Vec::<String>::new(), "{text}");
+    }
+}

@@ -134,6 +134,14 @@ pub const NOT_NAMES: &[&str] = &[
     "分享",
     "正文",
     "返回",
+    "出自",
+    "转载",
+    "转自",
+    "整合",
+    "综合",
+    "来自",
+    "无内容",
+    "暂无",
 ];
 /// Endings of speech in prose (`记者分析称`), not of names.
 pub const SPEECH_ENDINGS: &[&str] = &["称", "说", "表示", "指出", "认为", "获悉", "了解"];
