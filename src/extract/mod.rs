@@ -29,6 +29,7 @@ pub(crate) mod guard;
 pub mod list;
 mod meta;
 mod people;
+mod published;
 mod select;
 mod title;
 mod trs;
@@ -40,7 +41,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-pub use article::{Article, PageContext, Rules, read_article};
+pub use article::{Article, PageContext, Rules, ZoneChoice, read_article};
 pub use list::read_list;
 
 #[cfg(doc)]
@@ -60,6 +61,9 @@ pub enum Rule {
     Meta(String),
     /// The generic extractor: which of its rules.
     Generic(&'static str),
+    /// A time written without a zone, read in a zone guessed from the page: the rule that
+    /// found it and where the zone came from.
+    Zoned(Box<Rule>, String),
 }
 
 impl fmt::Display for Rule {
@@ -69,6 +73,7 @@ impl fmt::Display for Rule {
             Rule::Trs(what) => write!(f, "TRS profile: {what}"),
             Rule::Meta(name) => write!(f, "meta {name}"),
             Rule::Generic(what) => write!(f, "generic: {what}"),
+            Rule::Zoned(rule, zone) => write!(f, "{rule} (zone {zone})"),
         }
     }
 }
