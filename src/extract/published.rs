@@ -47,6 +47,7 @@ const DATE_TAGS: &[&str] = &[
     "dcterms.created",
     "sailthru.date",
     "weibo:article:create_at",
+    "date",
 ];
 /// The first [`DATE_TAGS`] that only an article's own publication time uses.
 const OPEN_GRAPH_TAGS: usize = 3;
@@ -516,10 +517,6 @@ pub fn published(
     let generic = |(date, _, zone_less): (DateTime<Utc>, DateForm, bool), what| {
         (date, zone.explain(Rule::Generic(what), zone_less))
     };
-    if let Some(found) = under_title(true) {
-        return Some(generic(found, "date under the title"));
-    }
-
     let all = stamps(meta, signals, near_title(regions), body_end);
     let parsed: Vec<(DateTime<Utc>, bool, &Stamp)> = all
         .iter()
@@ -537,9 +534,21 @@ pub fn published(
             zone.explain(Rule::Meta(stamp.name.clone()), zone_less),
         )
     };
+    let day = |d: DateTime<Utc>| d.with_timezone(&tz).date_naive();
+    // An article's own stamp with a time and an offset outweighs a time under the title of
+    // another day (an update's); on the same day the visible time is the story's.
+    let strong = parsed
+        .first()
+        .filter(|(_, timed, s)| *timed && s.rank <= 2 && OFFSET.is_match(&s.value));
+    match (under_title(true), strong) {
+        (Some(found), Some(stamp)) if day(found.0) != day(stamp.0) => {
+            return Some(stamp_rule(stamp));
+        }
+        (Some(found), _) => return Some(generic(found, "date under the title")),
+        (None, _) => {}
+    }
     // The most trusted stamp says the day: a time of another day is another story's.
     let best = parsed.first();
-    let day = |d: DateTime<Utc>| d.with_timezone(&tz).date_naive();
     let timed = parsed
         .iter()
         .find(|(date, timed, _)| *timed && best.is_some_and(|b| day(b.0) == day(*date)));
