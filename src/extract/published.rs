@@ -102,6 +102,8 @@ pub struct Signals {
     canonical: Option<Url>,
     /// `<time datetime>` elements: element, value, whether it is marked as the published time.
     times: Vec<(u32, String, bool)>,
+    /// The first offset a time in the metadata writes (seconds east), and that time.
+    offset: Option<(i32, DateTime<Utc>)>,
 }
 
 impl Signals {
@@ -152,6 +154,16 @@ impl Signals {
             .or_else(|| meta.tag(&["og:url"]).map(|(_, v)| v))
             .and_then(|u| Url::parse(u.trim()).ok())
             .filter(|u| matches!(u.scheme(), "http" | "https"));
+        let linked = meta.linked_data.iter().flat_map(|object| {
+            ["datePublished", "dateModified"]
+                .into_iter()
+                .filter_map(|key| object.get(key)?.as_str())
+        });
+        let tagged = DATE_TAGS
+            .iter()
+            .filter_map(|name| meta.tag(&[name]).map(|(_, v)| v));
+        let timed = signals.times.iter().map(|(_, value, _)| value.as_str());
+        signals.offset = linked.chain(tagged).chain(timed).find_map(written_offset);
         signals
     }
 
@@ -213,7 +225,8 @@ pub fn page_zone(signals: &Signals, page: &PageContext<'_>) -> PageZone {
         let tld = host.rsplit('.').next()?;
         zone_of_country(tld).map(|tz| (tz, format!("{tz} from the URL's .{tld}")))
     });
-    let written = signals.first_offset();
+    // A UTC offset says little: many sites store every time in UTC.
+    let written = signals.offset;
     let (tz, origin) = match (named, written) {
         // A zone named by the language that disagrees with the page's own offset is wrong.
         (Some((tz, why)), Some((offset, at))) if offset != 0 && offset_at(tz, at) != offset => {
@@ -233,16 +246,6 @@ pub fn page_zone(signals: &Signals, page: &PageContext<'_>) -> PageZone {
         tz,
         origin: Some(origin),
         url,
-    }
-}
-
-impl Signals {
-    /// The offset (seconds east) of the first `<time datetime>` that writes one, and its
-    /// instant. A UTC offset says little: many sites store every time in UTC.
-    fn first_offset(&self) -> Option<(i32, DateTime<Utc>)> {
-        self.times
-            .iter()
-            .find_map(|(_, value, _)| written_offset(value))
     }
 }
 
@@ -389,9 +392,10 @@ struct Stamp {
 
 /// The structured publication times, most trusted first: JSON-LD of an article,
 /// `article:published_time`, `itemprop=datePublished` / `<time pubdate>`, other JSON-LD, the
-/// other `<meta>` names, a `<time>` by the title, a `<time>` in the story. A `<time>` over the
-/// title or after the story (a related story's, a comment's) is not one.
-fn stamps(meta: &Meta, signals: &Signals, near: (u32, u32), body_end: u32) -> Vec<Stamp> {
+/// other `<meta>` names, a `<time>` under the title, one right over it (another story's as often
+/// as not), one in the story. A `<time>` after the story (a related story's, a comment's) or far
+/// over the title is not one.
+fn stamps(meta: &Meta, signals: &Signals, near: Near, body_end: u32) -> Vec<Stamp> {
     let mut out = Vec::new();
     for object in &meta.linked_data {
         let Some(Value::String(value)) = object.get("datePublished") else {
@@ -434,10 +438,12 @@ fn stamps(meta: &Meta, signals: &Signals, near: (u32, u32), body_end: u32) -> Ve
     for (slot, value, marked) in &signals.times {
         let rank = if *marked {
             2
-        } else if (near.0..=near.1).contains(slot) {
+        } else if (near.under..=near.last).contains(slot) {
             5
-        } else if *slot > near.1 && *slot < body_end {
+        } else if (near.over..near.under).contains(slot) {
             6
+        } else if *slot > near.last && *slot < body_end {
+            7
         } else {
             continue;
         };
@@ -585,18 +591,25 @@ pub fn published(
     url_day.map(|d| (d, zone.explain(Rule::Generic("date in the URL"), true)))
 }
 
-/// The first and last element of the lines around the title.
-fn near_title(regions: &Regions<'_>) -> (u32, u32) {
-    let first = regions
-        .above
-        .first()
-        .or(regions.head.first())
-        .map_or(0, |l| l.first);
+/// Where the lines around the title start and end, as elements.
+#[derive(Debug, Clone, Copy)]
+struct Near {
+    /// The first of the lines right over the title.
+    over: u32,
+    /// The first of the lines under it.
+    under: u32,
+    /// The last of the lines under it.
+    last: u32,
+}
+
+fn near_title(regions: &Regions<'_>) -> Near {
+    let under = regions.head.first().map_or(0, |l| l.first);
+    let over = regions.above.first().map_or(under, |l| l.first);
     let last = regions
         .lead
         .or(regions.head.last().copied())
         .map_or(0, |l| l.last);
-    (first, last)
+    Near { over, under, last }
 }
 
 /// `/2018-12/24/`, `/20181224/`, `t20181224_` in the URL's path: that day, at midnight.
@@ -608,4 +621,44 @@ fn url_date(url: &Url, tz: Tz) -> Option<DateTime<Utc>> {
         .and_local_timezone(tz)
         .earliest()
         .map(|d| d.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_language_names_a_zone_by_its_country_else_when_spoken_in_one() {
+        let zone = |tag: &str| zone_of_language(tag).map(|tz| tz.name());
+        assert_eq!(zone("de"), Some("Europe/Berlin"));
+        assert_eq!(zone("de-AT"), Some("Europe/Vienna"));
+        assert_eq!(zone("en_GB"), Some("Europe/London"));
+        assert_eq!(zone("zh-Hans-CN"), Some("Asia/Shanghai"));
+        assert_eq!(zone("en"), None);
+        assert_eq!(zone("pt-BR"), None);
+    }
+
+    #[test]
+    fn offsets_written_after_a_time_are_read_and_times_without_one_give_none() {
+        let seconds = |v: &str| written_offset(v).map(|(s, _)| s);
+        assert_eq!(seconds("2024-04-30T16:17:29+02:00"), Some(7200));
+        assert_eq!(seconds("2024-04-30 16:17:29 +0200"), Some(7200));
+        assert_eq!(seconds("2019-03-06T10:43:00.250-05:00"), Some(-18000));
+        assert_eq!(seconds("2024-05-03T15:47:42.389Z"), Some(0));
+        assert_eq!(seconds("2024-04-30 16:17:29"), None);
+        assert_eq!(seconds("2024-04-30"), None);
+        assert_eq!(offset_zone(-18000).map(|tz| tz.name()), Some("Etc/GMT+5"));
+        assert_eq!(offset_zone(19800), None);
+    }
+
+    #[test]
+    fn update_print_and_copyright_dates_are_not_the_story_s() {
+        assert!(not_published("更新时间：2019-03-07 10:00"));
+        assert!(not_published("Updated: 2019-03-07 10:00"));
+        assert!(not_published("© 2021 Example News"));
+        assert!(!not_published(
+            "发布时间：2019-03-06 09:30 更新时间：2019-03-07 10:00"
+        ));
+        assert!(!not_published("2019-03-06 09:30 来源：新华网"));
+    }
 }
