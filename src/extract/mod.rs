@@ -4,8 +4,9 @@
 //! - [`list::read_list`]: a list page and its `[source.list]` selectors → [`RawItem`]s.
 //! - [`article::read_article`]: an article page → [`Article`]. Each field comes from the first
 //!   rule that finds it: the `[source.article]` selectors, then the built-in TRS CMS profile
-//!   (`trs`), then the generic extractor (`generic` for the body; `title`, `fields`, `byline`,
-//!   `people` and `meta` for the rest). [`Rule`] records which one it was.
+//!   (`trs`), then the generic extractor (`generic` for the body; `title`, `published`,
+//!   `fields`, `byline`, `people` and `meta` for the rest). [`Rule`] records which one it was.
+//!   A page's zone is the source's, or one the page itself names ([`ZoneChoice`]).
 //! - `dom`: the parsed page numbered in document order, with text counts and lines.
 //! - `body`: a chosen body (subtrees minus removed nodes); `clean` takes boilerplate out of it;
 //!   `emit` writes it back as HTML.

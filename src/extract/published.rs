@@ -77,9 +77,11 @@ static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:19|20)\d{2}").expect("valid regex"));
 /// Words that say a date is not the story's publication: an update, a print, a copyright line.
 static NOT_PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)更新|修改|修订|打印|©|\bcopyright\b|版权所有|\b(?:last\s+)?(?:updated|modified|edited|printed)\b|aktualisiert|geändert|\bmis à jour|actualizad[oa]|aggiornat[oa]",
-    )
+    Regex::new(concat!(
+        r"(?i)更新|修改|修订|打印|©|\bcopyright\b|版权所有|",
+        r"\b(?:last\s+)?(?:updated|modified|edited|printed)\b|",
+        r"aktualisiert|geändert|\bmis à jour|actualizad[oa]|aggiornat[oa]",
+    ))
     .expect("valid regex")
 });
 /// A date or a time of day in a line.
@@ -289,7 +291,7 @@ fn offset_origin(tz: Tz, seconds: i32) -> String {
 fn zone_of_language(tag: &str) -> Option<Tz> {
     let mut parts = tag.trim().split(['-', '_']);
     let language = parts.next()?.to_ascii_lowercase();
-    if let Some(country) = parts.filter(|p| p.len() == 2).last() {
+    if let Some(country) = parts.rfind(|p| p.len() == 2) {
         return zone_of_country(country);
     }
     let zone = match language.as_str() {
