@@ -1,7 +1,8 @@
 //! The generic rules for the fields read from lines near the body: people and outlet (the
 //! publication time is `published`'s). [`Regions`] says which lines those are: the few *above*
-//! the title, the *head* (under the title, down to the first paragraph of prose, the *lead*, which is read for the reporter's name too), the
-//! *ending* (the last lines of the body) and the lines *after* the body.
+//! the title, the *head* (under the title, down to the first paragraph of prose, the *lead*,
+//! which is read for the reporter's name too), the *ending* (the last lines of the body) and the
+//! lines *after* the body.
 //!
 //! This module must not choose the body or the title: `article` passes what it found.
 
