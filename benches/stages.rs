@@ -14,7 +14,7 @@ use url::Url;
 
 use beatwire::decode::decode;
 use beatwire::dedup::{Sketch, classify};
-use beatwire::extract::{PageContext, read_article};
+use beatwire::extract::{PageContext, ZoneChoice, read_article};
 use beatwire::model::Item;
 use beatwire::parse::parse_feed;
 use beatwire::publish::{Channel, publish};
@@ -93,7 +93,7 @@ fn extract_bench(c: &mut Criterion) {
         let page = PageContext {
             url: &url,
             rule: None,
-            tz: SHANGHAI,
+            zone: ZoneChoice::Given(SHANGHAI),
             now: now(),
         };
         group.throughput(Throughput::Bytes(html.len() as u64));

@@ -14,6 +14,7 @@ use serde_json::Value;
 use url::Url;
 
 use beatwire::app::inspect::{PageReading, extract_page};
+use beatwire::extract::ZoneChoice;
 use common::{Answer, TestSite, beatwire, fixture, write_config};
 
 fn fixtures() -> std::path::PathBuf {
@@ -33,10 +34,17 @@ fn fixture_pages_read_as_their_expected_json() {
         let url = Url::parse(case["url"].as_str().unwrap()).unwrap();
         let now: DateTime<Utc> = case["now"].as_str().unwrap().parse().unwrap();
         let bytes = std::fs::read(fixtures().join(page)).unwrap();
+        // A page of the beat is read in its source's zone; `"timezone": "page"` reads it as
+        // `beatwire extract FILE` does, in the zone the page itself says.
+        let zone = match case["timezone"].as_str() {
+            Some("page") => ZoneChoice::FromPage { fallback: Shanghai },
+            Some(name) => ZoneChoice::Given(name.parse().unwrap()),
+            None => ZoneChoice::Given(Shanghai),
+        };
         let reading = PageReading {
             rule: None,
             encoding: None,
-            tz: Shanghai,
+            zone,
             now,
         };
         let read = extract_page(page, &bytes, Some("text/html"), &url, &reading);
@@ -111,8 +119,12 @@ fn extract_without_json_shows_each_field_with_its_rule() {
     let out = beatwire(&["extract", seed.to_str().unwrap()], &fixtures());
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
+    // Read alone, without a source, the page names no zone: the rule says the default was used.
     assert!(
-        text.contains("  published  2018-12-24T11:06:36+08:00  (generic: date under the title)"),
+        text.contains(
+            "  published  2018-12-24T11:06:36+08:00  (generic: date under the title \
+             (zone Asia/Shanghai, the default: the page names none))"
+        ),
         "{text}"
     );
     assert!(text.contains("  section    今日西南  (generic: column name over the title)"));

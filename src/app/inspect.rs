@@ -15,7 +15,7 @@ use url::Url;
 
 use crate::config::ArticleRule;
 use crate::decode::decode;
-use crate::extract::{PageContext, Rules, read_article};
+use crate::extract::{PageContext, Rules, ZoneChoice, read_article};
 use crate::fetch::{Fetched, Fetcher};
 use crate::model::Validators;
 use crate::normalise::sanitize;
@@ -127,7 +127,7 @@ pub struct PageFields {
     pub url: String,
     pub encoding: &'static str,
     pub title: Option<String>,
-    /// RFC 3339 with the offset of the zone asked for.
+    /// RFC 3339 with the offset of the zone asked for, else of the page's own zone.
     pub published: Option<String>,
     pub author: Vec<String>,
     pub outlet: Option<String>,
@@ -146,7 +146,8 @@ pub struct PageFields {
 pub struct PageReading<'a> {
     pub rule: Option<&'a ArticleRule>,
     pub encoding: Option<&'static Encoding>,
-    pub tz: Tz,
+    /// The source's zone (or the one asked for), else the page's own.
+    pub zone: ZoneChoice,
     pub now: DateTime<Utc>,
 }
 
@@ -163,7 +164,7 @@ pub fn extract_page(
     let page = PageContext {
         url: base,
         rule: reading.rule,
-        tz: reading.tz,
+        zone: reading.zone,
         now: reading.now,
     };
     let outcome = match read_article(&decoded.text, &page) {
@@ -175,7 +176,7 @@ pub fn extract_page(
                 title: article.title,
                 published: article
                     .published
-                    .map(|at| at.with_timezone(&reading.tz).to_rfc3339()),
+                    .map(|at| at.with_timezone(&article.zone).to_rfc3339()),
                 author: article.authors,
                 outlet: article.outlet,
                 section: article.section,

@@ -14,7 +14,7 @@ use url::Url;
 use super::source::RunContext;
 use crate::config::{ArticleRule, ListRule, SourceRule};
 use crate::decode::decode;
-use crate::extract::{Article, ExtractError, PageContext, read_article, read_list};
+use crate::extract::{Article, ExtractError, PageContext, ZoneChoice, read_article, read_list};
 use crate::fetch::{FetchError, Fetched, Fetcher};
 use crate::model::{RawItem, SourceKind, Validators};
 
@@ -97,7 +97,7 @@ pub async fn fetch_article(
         let page = PageContext {
             url: &body.final_url,
             rule: article_rule.as_ref(),
-            tz,
+            zone: ZoneChoice::Given(tz),
             now,
         };
         read_article(&decoded.text, &page)
@@ -156,6 +156,7 @@ mod tests {
             body_text: "正文".into(),
             rules: Rules::body_only(Rule::Generic("text and link density")),
             warnings: Vec::new(),
+            zone: chrono_tz::Asia::Shanghai,
         }
     }
 

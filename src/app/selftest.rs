@@ -155,6 +155,7 @@ mod tests {
             body_text: "第一段 成渝地区\n双城经济圈".into(),
             rules: Rules::body_only(Rule::Generic("text and link density")),
             warnings: Vec::new(),
+            zone: chrono_tz::Asia::Shanghai,
         }
     }
 

@@ -14,6 +14,7 @@ use super::{Exit, print_line};
 use crate::app;
 use crate::app::inspect::{PageFields, PageOutcome, PageReading};
 use crate::config::{Config, DEFAULT_TIMEZONE};
+use crate::extract::ZoneChoice;
 use crate::fetch::Fetcher;
 
 /// `beatwire parse FILE...`: each feed file's format, title and items.
@@ -93,7 +94,14 @@ pub async fn extract(
     let reading = PageReading {
         rule: rule.and_then(|r| r.article.as_ref()),
         encoding: rule.and_then(|r| r.encoding),
-        tz: timezone.unwrap_or_else(|| rule.map_or(beat_zone, |r| r.timezone_or(beat_zone))),
+        // A source or `--timezone` gives the zone; a page read alone says its own.
+        zone: match (timezone, rule) {
+            (Some(tz), _) => ZoneChoice::Given(tz),
+            (None, Some(rule)) => ZoneChoice::Given(rule.timezone_or(beat_zone)),
+            (None, None) => ZoneChoice::FromPage {
+                fallback: beat_zone,
+            },
+        },
         now: Utc::now(),
     };
     let policy = config.as_ref().map(|c| c.fetch.clone()).unwrap_or_default();

@@ -19,6 +19,7 @@ use super::body::Body;
 use super::dom::Dom;
 use super::fields::{self, Regions};
 use super::meta::{self, Meta};
+use super::published::{self, Signals};
 use super::title::{self, Title};
 use super::{ExtractError, MAX_PAGE_BYTES, Rule, clean, generic, guard, select, trs};
 use crate::config::ArticleRule;
@@ -40,9 +41,20 @@ pub struct PageContext<'a> {
     /// The source's `[source.article]`, if any.
     pub rule: Option<&'a ArticleRule>,
     /// The zone of dates that carry none.
-    pub tz: Tz,
+    pub zone: ZoneChoice,
     /// For relative dates (`3分钟前`) and years left out (`12-24 11:06`).
     pub now: DateTime<Utc>,
+}
+
+/// Where the zone of a time written without one comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZoneChoice {
+    /// A source's `timezone` (or one asked for): every time without a zone is in it, whatever
+    /// the page says. The beat's pages are always read this way.
+    Given(Tz),
+    /// No source: the page's own metadata, language or country says where it is; `fallback`
+    /// when it says nothing.
+    FromPage { fallback: Tz },
 }
 
 /// Which rule gave each field (`None`: the field was not found).
@@ -89,6 +101,8 @@ pub struct Article {
     pub rules: Rules,
     /// `[source.article]` selectors that found nothing.
     pub warnings: Vec<String>,
+    /// The zone the page's times without one were read in.
+    pub zone: Tz,
 }
 
 /// Reads one article page.
@@ -111,9 +125,11 @@ pub fn read_article(html: &str, page: &PageContext<'_>) -> Result<Article, Extra
     let document = Html::parse_document(&guard::for_reading(html, guard::MAX_NESTING));
     let dom = Dom::build(&document);
     let meta = Meta::collect(&dom);
+    let signals = Signals::collect(&dom, &meta);
+    let zone = published::page_zone(&signals, page);
     let mut selected = page
         .rule
-        .map(|rule| select::apply(&dom, rule, page.tz, page.now))
+        .map(|rule| select::apply(&dom, rule, zone.tz, page.now))
         .unwrap_or_default();
 
     let (mut body, body_rule) = if let Some((body, css)) = selected.body.take() {
@@ -161,9 +177,12 @@ pub fn read_article(html: &str, page: &PageContext<'_>) -> Result<Article, Extra
         .take()
         .map(|(d, css)| (d, Rule::Selector(css)))
         .or_else(|| {
-            trs::published(&meta, page.tz, page.now).map(|d| (d, Rule::Trs("meta PubDate")))
+            trs::published(&meta, zone.tz, page.now).map(|d| (d, Rule::Trs("meta PubDate")))
         })
-        .or_else(|| fields::published(&dom, &meta, &regions, body.end(&dom), page));
+        .or_else(|| {
+            let end = body.end(&dom);
+            published::published(&dom, &meta, &signals, &regions, end, &zone, page.now)
+        });
     let authors = selected
         .authors
         .take()
@@ -215,6 +234,7 @@ pub fn read_article(html: &str, page: &PageContext<'_>) -> Result<Article, Extra
             body: body_rule,
         },
         warnings: selected.warnings,
+        zone: zone.tz,
     })
 }
 

@@ -1,21 +1,16 @@
-//! The generic rules for the fields read from lines near the body: publication time, people,
-//! outlet. [`Regions`] says which lines those are: the few *above* the title, the *head* (under
-//! the title, down to the
-//! first paragraph of prose, the *lead*, which is read for the reporter's name too), the
-//! *ending* (the last lines of the body) and the lines *after* the body.
+//! The generic rules for the fields read from lines near the body: people and outlet (the
+//! publication time is `published`'s). [`Regions`] says which lines those are: the few *above*
+//! the title, the *head* (under the title, down to the first paragraph of prose, the *lead*,
+//! which is read for the reporter's name too), the *ending* (the last lines of the body) and the
+//! lines *after* the body.
 //!
 //! This module must not choose the body or the title: `article` passes what it found.
 
-use std::sync::LazyLock;
-
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::DateTime;
 use chrono_tz::Tz;
-use regex::Regex;
-use url::Url;
 
 use super::Rule;
-use super::article::PageContext;
-use super::byline::{DateForm, MAX_BYLINE_CHARS, date_in, has_date_label, outlet_in};
+use super::byline::{MAX_BYLINE_CHARS, date_in, outlet_in};
 use super::dom::{Dom, Line};
 use super::meta::Meta;
 use super::people::{
@@ -23,7 +18,6 @@ use super::people::{
     is_labelled_credit, marked_authors, names_in_credit, poster_in, trailing_in,
 };
 use super::title;
-use crate::normalise::parse_date;
 
 /// Lines under the title read as its byline, at most.
 const HEAD_LINES: usize = 15;
@@ -40,24 +34,6 @@ const LEAD_CHARS: usize = 80;
 /// Lines more link than this are menus, not bylines.
 const MAX_BYLINE_LINK_DENSITY: f32 = 0.6;
 
-/// `<meta>` names of the publication time, most trusted first.
-const DATE_TAGS: &[&str] = &[
-    "article:published_time",
-    "og:article:published_time",
-    "og:published_time",
-    "datepublished",
-    "pubdate",
-    "publishdate",
-    "publish_date",
-    "publishtime",
-    "publish-date",
-    "dc.date.issued",
-    "dc.date",
-    "dcterms.created",
-    "sailthru.date",
-    "weibo:article:create_at",
-    "<time datetime>",
-];
 /// `<meta>` names of the author.
 const AUTHOR_TAGS: &[&str] = &[
     "author",
@@ -69,13 +45,6 @@ const AUTHOR_TAGS: &[&str] = &[
     "sailthru.author",
     "cxenseparse:author",
 ];
-
-static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:^|[/_t])((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?:[/_.]|$)",
-    )
-    .expect("valid regex")
-});
 
 /// The lines around the body that metadata is read from.
 #[derive(Debug)]
@@ -148,88 +117,6 @@ impl<'d> Regions<'d> {
             .chain(self.after.iter())
             .map(|l| l.text.as_str())
     }
-}
-
-/// The publication time: under the title (with a time, or a short form), `<meta>` with a time,
-/// under the title (the day), a labelled date, the end of the story, `<meta>` (the day), right
-/// over the title, the URL.
-pub fn published(
-    dom: &Dom<'_>,
-    meta: &Meta,
-    regions: &Regions<'_>,
-    body_end: u32,
-    page: &PageContext<'_>,
-) -> Option<(DateTime<Utc>, Rule)> {
-    let (tz, now) = (page.tz, page.now);
-    let under_title = |short: bool| {
-        regions
-            .head_texts()
-            .filter_map(|t| date_in(t, short, tz, now))
-            .find(|(_, form)| *form != DateForm::DayOnly || !short)
-    };
-    if let Some((date, _)) = under_title(true) {
-        return Some((date, Rule::Generic("date under the title")));
-    }
-    let tagged = DATE_TAGS.iter().find_map(|name| {
-        let (name, value) = meta.tag(&[name])?;
-        Some((
-            parse_date(value, tz, now)?,
-            value.contains(':'),
-            name.to_owned(),
-        ))
-    });
-    let tagged = tagged.or_else(|| {
-        let value = meta.linked("datePublished")?;
-        Some((
-            parse_date(&value, tz, now)?,
-            value.contains(':'),
-            "JSON-LD datePublished".to_owned(),
-        ))
-    });
-    if let Some((date, true, name)) = &tagged {
-        return Some((*date, Rule::Meta(name.clone())));
-    }
-    if let Some((date, _)) = under_title(false) {
-        return Some((date, Rule::Generic("date under the title")));
-    }
-    let body_line_end = dom.line_at(body_end);
-    let labelled = dom.lines[..body_line_end.min(dom.lines.len())]
-        .iter()
-        .filter(|l| has_date_label(&l.text))
-        .find_map(|l| date_in(&l.text, false, tz, now));
-    if let Some((date, _)) = labelled {
-        return Some((date, Rule::Generic("labelled date")));
-    }
-    if let Some((date, _)) = regions
-        .tail_texts()
-        .find_map(|t| date_in(t, false, tz, now))
-    {
-        return Some((date, Rule::Generic("date at the end of the story")));
-    }
-    if let Some((date, _, name)) = tagged {
-        return Some((date, Rule::Meta(name)));
-    }
-    // An e-paper's issue date sits right over the title.
-    let above = regions
-        .above
-        .iter()
-        .rev()
-        .find_map(|l| date_in(&l.text, false, tz, now));
-    if let Some((date, _)) = above {
-        return Some((date, Rule::Generic("date over the title")));
-    }
-    url_date(page.url, tz).map(|d| (d, Rule::Generic("date in the URL")))
-}
-
-/// `/2018-12/24/`, `/20181224/`, `t20181224_` in the URL's path: that day, at midnight.
-fn url_date(url: &Url, tz: Tz) -> Option<DateTime<Utc>> {
-    let captures = URL_DATE.captures(url.path())?;
-    let number = |i: usize| captures.get(i)?.as_str().parse::<u32>().ok();
-    let date = NaiveDate::from_ymd_opt(i32::try_from(number(1)?).ok()?, number(2)?, number(3)?)?;
-    date.and_hms_opt(0, 0, 0)?
-        .and_local_timezone(tz)
-        .earliest()
-        .map(|d| d.with_timezone(&Utc))
 }
 
 /// The people: names the page's structured data gives (JSON-LD `author`, author markup), a

@@ -4,8 +4,9 @@
 //! - [`list::read_list`]: a list page and its `[source.list]` selectors → [`RawItem`]s.
 //! - [`article::read_article`]: an article page → [`Article`]. Each field comes from the first
 //!   rule that finds it: the `[source.article]` selectors, then the built-in TRS CMS profile
-//!   (`trs`), then the generic extractor (`generic` for the body; `title`, `fields`, `byline`,
-//!   `people` and `meta` for the rest). [`Rule`] records which one it was.
+//!   (`trs`), then the generic extractor (`generic` for the body; `title`, `published`,
+//!   `fields`, `byline`, `people` and `meta` for the rest). [`Rule`] records which one it was.
+//!   A page's zone is the source's, or one the page itself names ([`ZoneChoice`]).
 //! - `dom`: the parsed page numbered in document order, with text counts and lines.
 //! - `body`: a chosen body (subtrees minus removed nodes); `clean` takes boilerplate out of it;
 //!   `emit` writes it back as HTML.
@@ -29,6 +30,7 @@ pub(crate) mod guard;
 pub mod list;
 mod meta;
 mod people;
+mod published;
 mod select;
 mod title;
 mod trs;
@@ -40,7 +42,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-pub use article::{Article, PageContext, Rules, read_article};
+pub use article::{Article, PageContext, Rules, ZoneChoice, read_article};
 pub use list::read_list;
 
 #[cfg(doc)]
@@ -60,6 +62,9 @@ pub enum Rule {
     Meta(String),
     /// The generic extractor: which of its rules.
     Generic(&'static str),
+    /// A time written without a zone, read in a zone guessed from the page: the rule that
+    /// found it and where the zone came from.
+    Zoned(Box<Rule>, String),
 }
 
 impl fmt::Display for Rule {
@@ -69,6 +74,7 @@ impl fmt::Display for Rule {
             Rule::Trs(what) => write!(f, "TRS profile: {what}"),
             Rule::Meta(name) => write!(f, "meta {name}"),
             Rule::Generic(what) => write!(f, "generic: {what}"),
+            Rule::Zoned(rule, zone) => write!(f, "{rule} (zone {zone})"),
         }
     }
 }

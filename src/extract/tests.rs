@@ -28,7 +28,7 @@ fn read(html: &str, url: &str, rule: Option<&ArticleRule>) -> Result<Article, Ex
         &PageContext {
             url: &url,
             rule,
-            tz: Shanghai,
+            zone: ZoneChoice::Given(Shanghai),
             now: now(),
         },
     )
