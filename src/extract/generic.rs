@@ -379,6 +379,11 @@ fn with_siblings(dom: &Dom<'_>, top: u32, scores: &[Option<f32>], pass: Pass) ->
             if scores[sibling as usize].is_some_and(|s| s + bonus >= threshold) {
                 return true;
             }
+            // An article cut into sections built alike (same tag, same class) is one article:
+            // a section of prose joins however little it scores on its own.
+            if same_kind(dom, top, sibling) && is_prose(dom, sibling) {
+                return true;
+            }
             // Plain prose beside the article joins it: a `<p>`, or a `<div>` used as one (no
             // block inside). A container of other stories (teasers, most-read) does not.
             let paragraph = slot.name == "p"
@@ -401,4 +406,18 @@ fn with_siblings(dom: &Dom<'_>, top: u32, scores: &[Option<f32>], pass: Pass) ->
                     && (text.ends_with('。') || text.ends_with(". ") || text.ends_with('.'))
         })
         .collect()
+}
+
+/// Whether two elements are built alike: the same tag and the same non-empty class.
+fn same_kind(dom: &Dom<'_>, a: u32, b: u32) -> bool {
+    let (a, b) = (dom.slot(a), dom.slot(b));
+    a.name == b.name && a.attr("class").is_some_and(|c| !c.trim().is_empty()) && {
+        a.attr("class") == b.attr("class")
+    }
+}
+
+/// Whether a subtree reads as prose: some text, little of it links, some of it sentences.
+fn is_prose(dom: &Dom<'_>, i: u32) -> bool {
+    let counts = dom.slot(i).counts;
+    counts.weight() >= MIN_PARAGRAPH_WEIGHT * 2 && counts.link_density() < 0.25
 }
