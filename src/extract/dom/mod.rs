@@ -351,6 +351,14 @@ fn flush(pending: &mut Pending, slots: &[Slot<'_>], lines: &mut Vec<Line>) {
 
 /// `display:none`, `visibility:hidden` or the `hidden` attribute.
 fn is_hidden(element: &scraper::node::Element) -> bool {
+    // Text held back for subscribers is sent whole and hidden until the reader pays: it is
+    // the article's, not a widget's.
+    if element
+        .attr("class")
+        .is_some_and(|c| c.to_ascii_lowercase().contains("paywall"))
+    {
+        return false;
+    }
     if element.attr("hidden").is_some() && !is_streamed_segment(element) {
         return true;
     }
