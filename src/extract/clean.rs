@@ -48,6 +48,10 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A class or id naming a box about the author.
+static AUTHOR_BOX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"author|byline|\bbio\b|contributor").expect("valid regex"));
+
 /// The link that ends another story's teaser: `…【详细】`, `…阅读全文>>`.
 static TEASER_END: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:[【\[(（]?\s*(?:详细|详情|全文|阅读全文|查看全文|点击查看|更多|read\s+more|more)\s*(?:[】\])）]|>>|»|→)?|(?-i:\[[A-Z][A-Z ]{2,}\])\s*\|?)\s*$")
@@ -233,6 +237,11 @@ fn should_remove(
         .any(|s| names.contains(s))
         && counts.weight() < 500
     {
+        return true;
+    }
+    // A box about the author (name, role, a line of biography) closes many articles; it is
+    // the page's, not the story's.
+    if AUTHOR_BOX.is_match(&names) && counts.weight() < 600 && counts.paragraphs <= 3 {
         return true;
     }
     if counts.punct >= 10 {

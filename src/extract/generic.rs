@@ -41,6 +41,9 @@ static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+/// Readers' comments: never the article, whatever else the class says (`comments-column`).
+static COMMENTS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)comment|disqus|replies").expect("valid regex"));
 static MAYBE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)and|article|body|column|content|main|shadow|detail|text|zhengwen")
         .expect("valid regex")
@@ -175,6 +178,7 @@ fn unlikely_nodes(dom: &Dom<'_>) -> Vec<bool> {
                     ) || marked && {
                         let names = slot.class_and_id();
                         UNLIKELY.is_match(&names) && !MAYBE.is_match(&names)
+                            || COMMENTS.is_match(&names)
                     }
                 }
             };
