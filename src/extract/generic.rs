@@ -144,7 +144,10 @@ fn one_pass(dom: &Dom<'_>, pass: Pass) -> Option<Body> {
         }
     }
     let top = choose_top(dom, &scores)?;
-    let roots = with_siblings(dom, top, &scores, pass);
+    let roots = match first_of_stream(dom, top) {
+        Some(first) => vec![first],
+        None => with_siblings(dom, top, &scores, pass),
+    };
     let mut body = Body::new(dom, roots);
     for &root in &body.roots.clone() {
         for i in root..dom.slot(root).end {
@@ -285,6 +288,36 @@ pub fn class_weight(dom: &Dom<'_>, i: u32) -> f32 {
     weight
 }
 
+/// How much of the best score a container inside the page's article landmark needs to win.
+const LANDMARK_SHARE: f32 = 0.5;
+
+/// The element the page marks as its article: the one `itemprop=articleBody`, else the one
+/// `<article>`, else the one `<main>` (a page with several marks none). It must hold text.
+fn landmark(dom: &Dom<'_>) -> Option<u32> {
+    let (mut body, mut article, mut main) = ((0, NONE), (0, NONE), (0, NONE));
+    for (i, slot) in dom.slots.iter().enumerate() {
+        if slot.hidden || slot.name.is_empty() {
+            continue;
+        }
+        let counter = if slot.attr("itemprop") == Some("articleBody") {
+            &mut body
+        } else if slot.name == "article" {
+            &mut article
+        } else if slot.name == "main" || slot.attr("role") == Some("main") {
+            &mut main
+        } else {
+            continue;
+        };
+        counter.0 += 1;
+        counter.1 = i as u32;
+    }
+    [body, article, main]
+        .into_iter()
+        .find(|&(count, _)| count == 1)
+        .map(|(_, i)| i)
+        .filter(|&i| dom.slot(i).counts.weight() >= ENOUGH_WEIGHT)
+}
+
 fn choose_top(dom: &Dom<'_>, scores: &[Option<f32>]) -> Option<u32> {
     let mut ranked: Vec<(u32, f32)> = scores
         .iter()
@@ -292,7 +325,18 @@ fn choose_top(dom: &Dom<'_>, scores: &[Option<f32>]) -> Option<u32> {
         .filter_map(|(i, s)| s.map(|s| (i as u32, s)))
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let &(mut top, top_score) = ranked.first()?;
+    let &(mut top, mut top_score) = ranked.first()?;
+    // The page says where its article is: a near-best container inside that landmark beats
+    // a best one outside it (a newsletter box, a teaser beside the story).
+    if let Some(landmark) = landmark(dom)
+        && !dom.contains(landmark, top)
+        && let Some(&(inside, score)) = ranked
+            .iter()
+            .find(|(i, s)| dom.contains(landmark, *i) && *s >= top_score * LANDMARK_SHARE)
+    {
+        top = inside;
+        top_score = score;
+    }
     let score_of = |i: u32| scores[i as usize];
     let is_body = |i: u32| matches!(dom.slot(i).name, "body" | "html" | "");
 
@@ -341,6 +385,35 @@ fn choose_top(dom: &Dom<'_>, scores: &[Option<f32>]) -> Option<u32> {
         top = parent;
     }
     Some(top)
+}
+
+/// When the chosen container holds several `<article>`s of full length (a page that loads the
+/// next story under the first as the reader scrolls), the page's story is the one that holds
+/// the first `<h1>`, else the first. Teasers (mostly links) and short cards do not count.
+fn first_of_stream(dom: &Dom<'_>, top: u32) -> Option<u32> {
+    let end = dom.slot(top).end;
+    let mut stories = Vec::new();
+    let mut i = top;
+    while i < end {
+        let slot = dom.slot(i);
+        if slot.name == "article" && !slot.hidden {
+            if slot.counts.weight() >= ENOUGH_WEIGHT && slot.counts.link_density() < 0.25 {
+                stories.push(i);
+            }
+            i = slot.end;
+        } else {
+            i += 1;
+        }
+    }
+    // The stories must be most of what the container holds, not teasers beside an article.
+    let held: u32 = stories.iter().map(|&s| dom.slot(s).counts.weight()).sum();
+    if stories.len() < 2 || held * 10 < dom.slot(top).counts.weight() * 6 {
+        return None;
+    }
+    let headed = (top..end)
+        .find(|&i| dom.slot(i).name == "h1" && !dom.slot(i).hidden)
+        .and_then(|h1| stories.iter().copied().find(|&s| dom.contains(s, h1)));
+    headed.or(stories.first().copied())
 }
 
 fn element_children<'s>(dom: &'s Dom<'_>, parent: u32) -> impl Iterator<Item = u32> + 's {
