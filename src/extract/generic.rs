@@ -143,7 +143,10 @@ fn one_pass(dom: &Dom<'_>, pass: Pass) -> Option<Body> {
             *score *= 1.0 - dom.slots[i].counts.link_density();
         }
     }
-    let top = choose_top(dom, &scores)?;
+    let mut top = choose_top(dom, &scores)?;
+    if let Some(headed) = headed_story(dom, top, &scores) {
+        top = headed;
+    }
     let roots = match first_of_stream(dom, top) {
         Some(first) => vec![first],
         None => with_siblings(dom, top, &scores, pass),
@@ -397,7 +400,7 @@ fn first_of_stream(dom: &Dom<'_>, top: u32) -> Option<u32> {
     while i < end {
         let slot = dom.slot(i);
         if slot.name == "article" && !slot.hidden {
-            if slot.counts.weight() >= ENOUGH_WEIGHT && slot.counts.link_density() < 0.25 {
+            if is_story(dom, i) {
                 stories.push(i);
             }
             i = slot.end;
@@ -414,6 +417,42 @@ fn first_of_stream(dom: &Dom<'_>, top: u32) -> Option<u32> {
         .find(|&i| dom.slot(i).name == "h1" && !dom.slot(i).hidden)
         .and_then(|h1| stories.iter().copied().find(|&s| dom.contains(s, h1)));
     headed.or(stories.first().copied())
+}
+
+/// A story of full length: an `<article>` of prose.
+fn is_story(dom: &Dom<'_>, i: u32) -> bool {
+    let slot = dom.slot(i);
+    slot.name == "article"
+        && !slot.hidden
+        && slot.counts.weight() >= ENOUGH_WEIGHT
+        && slot.counts.link_density() < 0.25
+}
+
+/// When the best container sits in one story and the page's `<h1>` heads another (the next
+/// story loaded under the page's own scores higher), the best container of the headed story.
+fn headed_story(dom: &Dom<'_>, top: u32, scores: &[Option<f32>]) -> Option<u32> {
+    let mut story = top;
+    while story != NONE && !is_story(dom, story) {
+        story = dom.slot(story).parent;
+    }
+    if story == NONE {
+        return None;
+    }
+    let h1 = dom.first_named("h1").filter(|&h| !dom.slot(h).hidden)?;
+    if dom.contains(story, h1) {
+        return None;
+    }
+    let mut headed = dom.slot(h1).parent;
+    while headed != NONE && !is_story(dom, headed) {
+        headed = dom.slot(headed).parent;
+    }
+    if headed == NONE || dom.contains(headed, story) {
+        return None;
+    }
+    (headed..dom.slot(headed).end)
+        .filter_map(|i| scores[i as usize].map(|s| (i, s)))
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(i, _)| i)
 }
 
 fn element_children<'s>(dom: &'s Dom<'_>, parent: u32) -> impl Iterator<Item = u32> + 's {
@@ -498,3 +537,6 @@ fn is_prose(dom: &Dom<'_>, i: u32) -> bool {
     let counts = dom.slot(i).counts;
     counts.weight() >= MIN_PARAGRAPH_WEIGHT * 2 && counts.link_density() < 0.25
 }
+
+#[cfg(test)]
+mod tests;
