@@ -1,7 +1,8 @@
 //! Boilerplate out of a chosen body.
 //!
 //! - [`conditionally`] (generic bodies only): containers that are link lists, forms, image
-//!   strips or share blocks, judged by their counts as Readability does.
+//!   strips, share blocks or boxes about the author, judged by their counts as Readability
+//!   does.
 //! - [`boilerplate`] (every body): lines that are page furniture wherever they are (`返回顶部`,
 //!   `top`, `分享到`, `责任编辑：`, copyright, hotline, print / close buttons, related links),
 //!   and at the edges the title repeated, date and source lines, and link lines.

@@ -10,13 +10,16 @@
 //! 2. A container's score starts from its tag and its class / id (`content`, `article`, `zw`
 //!    up; `comment`, `share`, `footer`, `nav` down) and ends multiplied by `1 - link density`.
 //! 3. The best container wins; it moves up to an ancestor that several near-best containers
-//!    share, or that scores higher still; then its siblings that score well or hold plain prose
-//!    join it.
+//!    share, or that scores higher still; then its siblings that score well, hold plain prose,
+//!    or are sections built like it (same tag and class) join it. A near-best container inside
+//!    the page's one `itemprop=articleBody` / `<article>` / `<main>` beats a best one outside;
+//!    of full-length `<article>`s loaded one under another, the one the page's `<h1>` heads
+//!    (else the first) is the story.
 //! 4. `clean` takes link lists, forms, image strips and boilerplate lines out of the result.
 //!
 //! A first pass ignores elements whose class or id says they are not content (`sidebar`,
-//! `comment`, `menu`, …). When a pass finds less than [`ENOUGH_WEIGHT`], the next pass relaxes
-//! one rule; the longest result wins.
+//! `comment`, `menu`, …; readers' comments whatever else the class says). When a pass finds
+//! less than [`ENOUGH_WEIGHT`], the next pass relaxes one rule; the longest result wins.
 //!
 //! This module must not know any site: no rule here may name one.
 
