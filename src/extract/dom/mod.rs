@@ -353,10 +353,11 @@ fn flush(pending: &mut Pending, slots: &[Slot<'_>], lines: &mut Vec<Line>) {
 fn is_hidden(element: &scraper::node::Element) -> bool {
     // Text held back for subscribers is sent whole and hidden until the reader pays: it is
     // the article's, not a widget's.
-    if element
-        .attr("class")
-        .is_some_and(|c| c.to_ascii_lowercase().contains("paywall"))
-    {
+    if element.attr("class").is_some_and(|c| {
+        c.as_bytes()
+            .windows(7)
+            .any(|w| w.eq_ignore_ascii_case(b"paywall"))
+    }) {
         return false;
     }
     if element.attr("hidden").is_some() && !is_streamed_segment(element) {
