@@ -1,7 +1,8 @@
 //! Boilerplate out of a chosen body.
 //!
 //! - [`conditionally`] (generic bodies only): containers that are link lists, forms, image
-//!   strips or share blocks, judged by their counts as Readability does.
+//!   strips, share blocks or boxes about the author, judged by their counts as Readability
+//!   does.
 //! - [`boilerplate`] (every body): lines that are page furniture wherever they are (`返回顶部`,
 //!   `top`, `分享到`, `责任编辑：`, copyright, hotline, print / close buttons, related links),
 //!   and at the edges the title repeated, date and source lines, and link lines.
@@ -47,6 +48,10 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+
+/// A class or id naming a box about the author.
+static AUTHOR_BOX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"author|byline|\bbio\b|contributor").expect("valid regex"));
 
 /// The link that ends another story's teaser: `…【详细】`, `…阅读全文>>`.
 static TEASER_END: LazyLock<Regex> = LazyLock::new(|| {
@@ -233,6 +238,11 @@ fn should_remove(
         .any(|s| names.contains(s))
         && counts.weight() < 500
     {
+        return true;
+    }
+    // A box about the author (name, role, a line of biography) closes many articles; it is
+    // the page's, not the story's.
+    if AUTHOR_BOX.is_match(&names) && counts.weight() < 600 && counts.paragraphs <= 3 {
         return true;
     }
     if counts.punct >= 10 {

@@ -10,13 +10,16 @@
 //! 2. A container's score starts from its tag and its class / id (`content`, `article`, `zw`
 //!    up; `comment`, `share`, `footer`, `nav` down) and ends multiplied by `1 - link density`.
 //! 3. The best container wins; it moves up to an ancestor that several near-best containers
-//!    share, or that scores higher still; then its siblings that score well or hold plain prose
-//!    join it.
+//!    share, or that scores higher still; then its siblings that score well, hold plain prose,
+//!    or are sections built like it (same tag and class) join it. A near-best container inside
+//!    the page's one `itemprop=articleBody` / `<article>` / `<main>` beats a best one outside;
+//!    of full-length `<article>`s loaded one under another, the one the page's `<h1>` heads
+//!    (else the first) is the story.
 //! 4. `clean` takes link lists, forms, image strips and boilerplate lines out of the result.
 //!
 //! A first pass ignores elements whose class or id says they are not content (`sidebar`,
-//! `comment`, `menu`, …). When a pass finds less than [`ENOUGH_WEIGHT`], the next pass relaxes
-//! one rule; the longest result wins.
+//! `comment`, `menu`, …; readers' comments whatever else the class says). When a pass finds
+//! less than [`ENOUGH_WEIGHT`], the next pass relaxes one rule; the longest result wins.
 //!
 //! This module must not know any site: no rule here may name one.
 
@@ -41,6 +44,9 @@ static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+/// Readers' comments: never the article, whatever else the class says (`comments-column`).
+static COMMENTS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)comment|disqus|replies").expect("valid regex"));
 static MAYBE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)and|article|body|column|content|main|shadow|detail|text|zhengwen")
         .expect("valid regex")
@@ -140,8 +146,14 @@ fn one_pass(dom: &Dom<'_>, pass: Pass) -> Option<Body> {
             *score *= 1.0 - dom.slots[i].counts.link_density();
         }
     }
-    let top = choose_top(dom, &scores)?;
-    let roots = with_siblings(dom, top, &scores, pass);
+    let mut top = choose_top(dom, &scores)?;
+    if let Some(headed) = headed_story(dom, top, &scores) {
+        top = headed;
+    }
+    let roots = match first_of_stream(dom, top) {
+        Some(first) => vec![first],
+        None => with_siblings(dom, top, &scores, pass),
+    };
     let mut body = Body::new(dom, roots);
     for &root in &body.roots.clone() {
         for i in root..dom.slot(root).end {
@@ -175,6 +187,7 @@ fn unlikely_nodes(dom: &Dom<'_>) -> Vec<bool> {
                     ) || marked && {
                         let names = slot.class_and_id();
                         UNLIKELY.is_match(&names) && !MAYBE.is_match(&names)
+                            || COMMENTS.is_match(&names)
                     }
                 }
             };
@@ -281,6 +294,36 @@ pub fn class_weight(dom: &Dom<'_>, i: u32) -> f32 {
     weight
 }
 
+/// How much of the best score a container inside the page's article landmark needs to win.
+const LANDMARK_SHARE: f32 = 0.5;
+
+/// The element the page marks as its article: the one `itemprop=articleBody`, else the one
+/// `<article>`, else the one `<main>` (a page with several marks none). It must hold text.
+fn landmark(dom: &Dom<'_>) -> Option<u32> {
+    let (mut body, mut article, mut main) = ((0, NONE), (0, NONE), (0, NONE));
+    for (i, slot) in dom.slots.iter().enumerate() {
+        if slot.hidden || slot.name.is_empty() {
+            continue;
+        }
+        let counter = if slot.attr("itemprop") == Some("articleBody") {
+            &mut body
+        } else if slot.name == "article" {
+            &mut article
+        } else if slot.name == "main" || slot.attr("role") == Some("main") {
+            &mut main
+        } else {
+            continue;
+        };
+        counter.0 += 1;
+        counter.1 = i as u32;
+    }
+    [body, article, main]
+        .into_iter()
+        .find(|&(count, _)| count == 1)
+        .map(|(_, i)| i)
+        .filter(|&i| dom.slot(i).counts.weight() >= ENOUGH_WEIGHT)
+}
+
 fn choose_top(dom: &Dom<'_>, scores: &[Option<f32>]) -> Option<u32> {
     let mut ranked: Vec<(u32, f32)> = scores
         .iter()
@@ -288,7 +331,18 @@ fn choose_top(dom: &Dom<'_>, scores: &[Option<f32>]) -> Option<u32> {
         .filter_map(|(i, s)| s.map(|s| (i as u32, s)))
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let &(mut top, top_score) = ranked.first()?;
+    let &(mut top, mut top_score) = ranked.first()?;
+    // The page says where its article is: a near-best container inside that landmark beats
+    // a best one outside it (a newsletter box, a teaser beside the story).
+    if let Some(landmark) = landmark(dom)
+        && !dom.contains(landmark, top)
+        && let Some(&(inside, score)) = ranked
+            .iter()
+            .find(|(i, s)| dom.contains(landmark, *i) && *s >= top_score * LANDMARK_SHARE)
+    {
+        top = inside;
+        top_score = score;
+    }
     let score_of = |i: u32| scores[i as usize];
     let is_body = |i: u32| matches!(dom.slot(i).name, "body" | "html" | "");
 
@@ -339,6 +393,71 @@ fn choose_top(dom: &Dom<'_>, scores: &[Option<f32>]) -> Option<u32> {
     Some(top)
 }
 
+/// When the chosen container holds several `<article>`s of full length (a page that loads the
+/// next story under the first as the reader scrolls), the page's story is the one that holds
+/// the first `<h1>`, else the first. Teasers (mostly links) and short cards do not count.
+fn first_of_stream(dom: &Dom<'_>, top: u32) -> Option<u32> {
+    let end = dom.slot(top).end;
+    let mut stories = Vec::new();
+    let mut i = top;
+    while i < end {
+        let slot = dom.slot(i);
+        if slot.name == "article" && !slot.hidden {
+            if is_story(dom, i) {
+                stories.push(i);
+            }
+            i = slot.end;
+        } else {
+            i += 1;
+        }
+    }
+    // The stories must be most of what the container holds, not teasers beside an article.
+    let held: u32 = stories.iter().map(|&s| dom.slot(s).counts.weight()).sum();
+    if stories.len() < 2 || held * 10 < dom.slot(top).counts.weight() * 6 {
+        return None;
+    }
+    let headed = (top..end)
+        .find(|&i| dom.slot(i).name == "h1" && !dom.slot(i).hidden)
+        .and_then(|h1| stories.iter().copied().find(|&s| dom.contains(s, h1)));
+    headed.or(stories.first().copied())
+}
+
+/// A story of full length: an `<article>` of prose.
+fn is_story(dom: &Dom<'_>, i: u32) -> bool {
+    let slot = dom.slot(i);
+    slot.name == "article"
+        && !slot.hidden
+        && slot.counts.weight() >= ENOUGH_WEIGHT
+        && slot.counts.link_density() < 0.25
+}
+
+/// When the best container sits in one story and the page's `<h1>` heads another (the next
+/// story loaded under the page's own scores higher), the best container of the headed story.
+fn headed_story(dom: &Dom<'_>, top: u32, scores: &[Option<f32>]) -> Option<u32> {
+    let mut story = top;
+    while story != NONE && !is_story(dom, story) {
+        story = dom.slot(story).parent;
+    }
+    if story == NONE {
+        return None;
+    }
+    let h1 = dom.first_named("h1").filter(|&h| !dom.slot(h).hidden)?;
+    if dom.contains(story, h1) {
+        return None;
+    }
+    let mut headed = dom.slot(h1).parent;
+    while headed != NONE && !is_story(dom, headed) {
+        headed = dom.slot(headed).parent;
+    }
+    if headed == NONE || dom.contains(headed, story) {
+        return None;
+    }
+    (headed..dom.slot(headed).end)
+        .filter_map(|i| scores[i as usize].map(|s| (i, s)))
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(i, _)| i)
+}
+
 fn element_children<'s>(dom: &'s Dom<'_>, parent: u32) -> impl Iterator<Item = u32> + 's {
     let end = dom.slot(parent).end;
     let mut next = parent + 1;
@@ -379,6 +498,11 @@ fn with_siblings(dom: &Dom<'_>, top: u32, scores: &[Option<f32>], pass: Pass) ->
             if scores[sibling as usize].is_some_and(|s| s + bonus >= threshold) {
                 return true;
             }
+            // An article cut into sections built alike (same tag, same class) is one article:
+            // a section of prose joins however little it scores on its own.
+            if same_kind(dom, top, sibling) && is_prose(dom, sibling) {
+                return true;
+            }
             // Plain prose beside the article joins it: a `<p>`, or a `<div>` used as one (no
             // block inside). A container of other stories (teasers, most-read) does not.
             let paragraph = slot.name == "p"
@@ -402,3 +526,20 @@ fn with_siblings(dom: &Dom<'_>, top: u32, scores: &[Option<f32>], pass: Pass) ->
         })
         .collect()
 }
+
+/// Whether two elements are built alike: the same tag and the same non-empty class.
+fn same_kind(dom: &Dom<'_>, a: u32, b: u32) -> bool {
+    let (a, b) = (dom.slot(a), dom.slot(b));
+    a.name == b.name && a.attr("class").is_some_and(|c| !c.trim().is_empty()) && {
+        a.attr("class") == b.attr("class")
+    }
+}
+
+/// Whether a subtree reads as prose: some text, little of it links, some of it sentences.
+fn is_prose(dom: &Dom<'_>, i: u32) -> bool {
+    let counts = dom.slot(i).counts;
+    counts.weight() >= MIN_PARAGRAPH_WEIGHT * 2 && counts.link_density() < 0.25
+}
+
+#[cfg(test)]
+mod tests;

@@ -351,7 +351,16 @@ fn flush(pending: &mut Pending, slots: &[Slot<'_>], lines: &mut Vec<Line>) {
 
 /// `display:none`, `visibility:hidden` or the `hidden` attribute.
 fn is_hidden(element: &scraper::node::Element) -> bool {
-    if element.attr("hidden").is_some() {
+    // Text held back for subscribers is sent whole and hidden until the reader pays: it is
+    // the article's, not a widget's.
+    if element.attr("class").is_some_and(|c| {
+        c.as_bytes()
+            .windows(7)
+            .any(|w| w.eq_ignore_ascii_case(b"paywall"))
+    }) {
+        return false;
+    }
+    if element.attr("hidden").is_some() && !is_streamed_segment(element) {
         return true;
     }
     element.attr("style").is_some_and(|style| {
@@ -362,6 +371,17 @@ fn is_hidden(element: &scraper::node::Element) -> bool {
             .to_ascii_lowercase();
         style.contains("display:none") || style.contains("visibility:hidden")
     })
+}
+
+/// A segment that a server streaming its page sends hidden and swaps in at once with a script
+/// (React's `<div hidden id="S:1">`, which replaces a loading placeholder): its text is the
+/// page's, shown as soon as it arrives.
+fn is_streamed_segment(element: &scraper::node::Element) -> bool {
+    element.name() == "div"
+        && element.attr("id").is_some_and(|id| {
+            id.strip_prefix("S:")
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric()))
+        })
 }
 
 fn count_text(text: &str, in_link: bool) -> Counts {

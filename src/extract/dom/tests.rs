@@ -38,3 +38,31 @@ fn deep_nesting_is_walked_without_recursion() {
     assert_eq!(dom.lines.len(), 1);
     assert_eq!(dom.lines[0].text, "成渝");
 }
+
+#[test]
+fn a_streamed_segment_sent_hidden_is_shown() {
+    // A server that streams its page sends late parts as `<div hidden id="S:…">` and swaps
+    // them in with a script; other hidden blocks stay hidden.
+    let html = Html::parse_document(
+        "<body><div hidden id=\"S:1a\"><p>The story itself.</p></div>\
+         <div hidden id=\"menu\"><p>A closed menu.</p></div></body>",
+    );
+    let dom = Dom::build(&html);
+    let texts: Vec<&str> = dom.lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts, vec!["The story itself."]);
+}
+
+#[test]
+fn text_hidden_behind_a_paywall_is_counted() {
+    let html = Html::parse_document(
+        "<body><p>The first paragraph.</p>\
+         <div class=\"paywall\" hidden><p>The paragraph for subscribers.</p></div>\
+         <div class=\"promo\" style=\"display:none\"><p>A hidden offer.</p></div></body>",
+    );
+    let dom = Dom::build(&html);
+    let texts: Vec<&str> = dom.lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        vec!["The first paragraph.", "The paragraph for subscribers."]
+    );
+}

@@ -1,0 +1,130 @@
+//! The generic extractor on small pages built here, one per layout it must read.
+
+use scraper::Html;
+
+use super::*;
+
+/// The body's lines as the generic extractor finds them.
+fn body_lines(html: &str) -> Vec<String> {
+    let html = Html::parse_document(html);
+    let dom = Dom::build(&html);
+    let body = find_body(&dom).expect("a body");
+    body.line_texts(&dom)
+        .iter()
+        .map(|l| l.text.clone())
+        .collect()
+}
+
+/// A paragraph of plain prose, numbered so that every one is different.
+fn prose(n: usize, sentences: usize) -> String {
+    (0..sentences)
+        .map(|s| {
+            format!(
+                "Paragraph {n} sentence {s} says, at some length, what the council decided, \
+                 and why the vote mattered to the town."
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn has(lines: &[String], text: &str) -> bool {
+    lines.iter().any(|l| l.contains(text))
+}
+
+#[test]
+fn an_article_cut_into_alike_sections_is_read_whole() {
+    // Each section wraps its paragraphs a few levels deep; a picture sits between them.
+    let section = |n: usize, paragraphs: usize| {
+        let ps: String = (0..paragraphs)
+            .map(|i| format!("<p>{}</p>", prose(n * 10 + i, 3)))
+            .collect();
+        format!("<div class=\"chunk\"><div><div><div>{ps}</div></div></div></div>")
+    };
+    let html = format!(
+        "<body><nav><a href=/>Home</a></nav><article><h1>Title</h1>{}\
+         <div class=\"pic\"><img src=/a.jpg></div>{}<div class=\"pic\"><img src=/b.jpg></div>\
+         {}</article><footer>About us</footer></body>",
+        section(1, 5),
+        section(2, 1),
+        section(3, 1)
+    );
+    let lines = body_lines(&html);
+    assert!(has(&lines, "Paragraph 10 sentence 0"), "{lines:?}");
+    assert!(has(&lines, "Paragraph 20 sentence 0"), "{lines:?}");
+    assert!(has(&lines, "Paragraph 30 sentence 0"), "{lines:?}");
+}
+
+#[test]
+fn readers_comments_are_not_the_article_whatever_their_class_says() {
+    // The comment list's class also says `column`, a layout word that usually means content.
+    let comments: String = (0..6)
+        .map(|i| format!("<div class=\"entry\"><p>{}</p></div>", prose(50 + i, 4)))
+        .collect();
+    let html = format!(
+        "<body><div class=\"story\"><p>{}</p><p>{}</p><p>{}</p></div>\
+         <div class=\"comments-list columns\">{comments}</div></body>",
+        prose(1, 3),
+        prose(2, 3),
+        prose(3, 3)
+    );
+    let lines = body_lines(&html);
+    assert!(has(&lines, "Paragraph 1 sentence 0"), "{lines:?}");
+    assert!(!has(&lines, "Paragraph 50"), "{lines:?}");
+}
+
+#[test]
+fn a_box_about_the_author_leaves_the_body() {
+    let html = format!(
+        "<body><div class=\"story\"><p>{}</p><p>{}</p><p>{}</p>\
+         <div class=\"author-box\"><p>Jane Doe</p><p>Reporter. Writes about towns, \
+         councils, and the roads between them.</p></div></div></body>",
+        prose(1, 3),
+        prose(2, 3),
+        prose(3, 3)
+    );
+    let lines = body_lines(&html);
+    assert!(has(&lines, "Paragraph 3 sentence 2"), "{lines:?}");
+    assert!(!has(&lines, "Jane Doe"), "{lines:?}");
+    assert!(!has(&lines, "Writes about towns"), "{lines:?}");
+}
+
+#[test]
+fn the_page_article_landmark_beats_a_wordier_box_outside_it() {
+    // A sign-up box outside the one <article> holds more prose than any one container of
+    // the story, whose paragraphs are spread over two blocks.
+    let html = format!(
+        "<body><main><article><h1>Title</h1><section><div><p>{}</p><p>{}</p></div>\
+         <div><p>{}</p><p>{}</p></div></section></article></main>\
+         <div class=\"signup\"><div><p>{}</p><p>{}</p><p>{}</p></div></div></body>",
+        prose(1, 2),
+        prose(2, 2),
+        prose(3, 2),
+        prose(4, 2),
+        prose(70, 3),
+        prose(71, 3),
+        prose(72, 3)
+    );
+    let lines = body_lines(&html);
+    assert!(has(&lines, "Paragraph 1 sentence 0"), "{lines:?}");
+    assert!(!has(&lines, "Paragraph 70"), "{lines:?}");
+}
+
+#[test]
+fn of_stories_loaded_one_under_another_the_page_reads_the_first() {
+    // The next story, loaded under the page's own as the reader scrolls, is longer.
+    let story = |n: usize, heading: &str, paragraphs: usize| {
+        let ps: String = (0..paragraphs)
+            .map(|i| format!("<p>{}</p>", prose(n + i, 3)))
+            .collect();
+        format!("<article><{heading}>Story {n}</{heading}><div class=\"text\">{ps}</div></article>")
+    };
+    let html = format!(
+        "<body><main>{}<div class=\"next\">{}</div></main></body>",
+        story(10, "h1", 5),
+        story(60, "h2", 6)
+    );
+    let lines = body_lines(&html);
+    assert!(has(&lines, "Paragraph 13 sentence 2"), "{lines:?}");
+    assert!(!has(&lines, "Paragraph 60"), "{lines:?}");
+}
