@@ -103,8 +103,11 @@ pub fn shared_suffix(a: &str, b: &str) -> Option<String> {
     let tail_a = a[at_a + len_a..].trim();
     let tail_b = b[at_b + len_b..].trim();
     let same = !key(tail_a).is_empty() && key(tail_a) == key(tail_b);
-    // Two copies of one title end alike because they are alike: that is no evidence.
-    (same && key(&a[..at_a]) != key(&b[..at_b])).then(|| tail_a.to_owned())
+    // Two copies of one title end alike because they are alike, with or without a kicker
+    // before one of them: that is no evidence.
+    let (head_a, head_b) = (key(&a[..at_a]), key(&b[..at_b]));
+    let copies = head_a.contains(&head_b) || head_b.contains(&head_a);
+    (same && !copies).then(|| tail_a.to_owned())
 }
 
 #[cfg(test)]
@@ -177,6 +180,13 @@ mod tests {
             Some("Valley Ledger")
         );
         assert_eq!(shared_suffix("A - B", "A - B"), None);
+        assert_eq!(
+            shared_suffix(
+                "Kicker: Storm closes bridge - Rail too",
+                "Storm closes bridge - Rail too"
+            ),
+            None
+        );
         assert_eq!(
             shared_suffix("Storm closes bridge", "Bridge shut | Ledger"),
             None
