@@ -340,6 +340,28 @@ pub fn lead_image(dom: &Dom<'_>, meta: &Meta, body: &Body, base: &Url) -> Option
 mod tests {
     use super::*;
 
+    fn linked(json: &str) -> Meta {
+        let mut meta = Meta::default();
+        flatten(serde_json::from_str(json).unwrap(), &mut meta.linked_data);
+        meta
+    }
+
+    /// The story's own `headline` wins over that of the page or site around it, also inside
+    /// `@graph`, whatever the order.
+    #[test]
+    fn the_headline_of_an_article_type_is_preferred() {
+        let meta = linked(
+            r#"{"@graph": [
+                {"@type": "WebPage", "headline": "News | Valley Ledger"},
+                {"@type": ["ReportageNewsArticle"], "headline": "Bridge reopens"},
+                {"@type": "Organization", "name": "Valley Ledger"}]}"#,
+        );
+        assert_eq!(meta.headline().as_deref(), Some("Bridge reopens"));
+        assert_eq!(meta.site_names(), ["Valley Ledger"]);
+        let meta = linked(r#"{"@type": "WebPage", "headline": "Bridge reopens"}"#);
+        assert_eq!(meta.headline().as_deref(), Some("Bridge reopens"));
+    }
+
     #[test]
     fn breadcrumbs_give_their_last_real_crumb() {
         assert_eq!(

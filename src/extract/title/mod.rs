@@ -213,13 +213,17 @@ fn agrees(other: &Claim, claim: &Claim) -> bool {
 }
 
 /// A title as plain text: tags removed, entities decoded, white space collapsed to single
-/// spaces (a headline's lines joined).
+/// spaces (a headline's lines joined). Markup escaped once more (`&lt;div&gt;` in JSON-LD,
+/// which no parser decodes) is read the same way, once more.
 fn plain(text: &str) -> String {
-    if text.contains(['<', '&']) {
-        clean_text(&html_to_text(text).replace('\n', " "))
-    } else {
-        clean_text(text)
+    let mut text = clean_text(text);
+    for _ in 0..2 {
+        if !text.contains(['<', '&']) {
+            break;
+        }
+        text = clean_text(&html_to_text(&text).replace('\n', " "));
     }
+    text
 }
 
 /// Letters and digits only, lower-cased: how titles are compared.
@@ -228,4 +232,97 @@ pub fn key(text: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(source: Source, text: &str) -> Claim {
+        Claim {
+            source,
+            text: text.to_owned(),
+            key: key(text),
+            rule: Rule::Generic("test"),
+            line: None,
+        }
+    }
+
+    /// Markup inside a title field (escaped once in a tag, twice in JSON-LD, or a headline
+    /// split over two blocks) comes out as plain text.
+    #[test]
+    fn titles_are_plain_text() {
+        assert_eq!(
+            plain("<div>Flood barriers hold</div>\n<div>as the  river peaks</div>"),
+            "Flood barriers hold as the river peaks"
+        );
+        assert_eq!(
+            plain("&lt;b&gt;Tom &amp;amp; Jerry&lt;/b&gt; return"),
+            "Tom & Jerry return"
+        );
+        assert_eq!(
+            plain("Q&A: rates &quot;on hold&quot;"),
+            "Q&A: rates \"on hold\""
+        );
+    }
+
+    /// The headline is what most sources say, not what the first one says.
+    #[test]
+    fn the_claim_most_sources_agree_on_wins() {
+        let claims = [
+            claim(Source::LinkedData, "Bridge reopens early"),
+            claim(Source::OpenGraph, "Old bridge reopens two weeks early"),
+            claim(Source::Twitter, "Old bridge reopens two weeks early"),
+            claim(Source::PageTitle, "Old bridge reopens two weeks early"),
+        ];
+        let title = choose(&claims).unwrap();
+        assert_eq!(title.text, "Old bridge reopens two weeks early");
+        // Copies within one family (twitter:title of og:title) count once: a tie goes to the
+        // article's structured data.
+        let claims = [
+            claim(Source::LinkedData, "Bridge reopens early"),
+            claim(Source::OpenGraph, "Old bridge reopens two weeks early"),
+            claim(Source::Twitter, "Old bridge reopens two weeks early"),
+        ];
+        assert_eq!(choose(&claims).unwrap().text, "Bridge reopens early");
+    }
+
+    /// A claim followed by a part set off by a separator (a series or agency name) supports
+    /// the shorter claim; a claim cut off mid-sentence gets no support from the whole one.
+    #[test]
+    fn the_part_two_sources_share_is_the_headline() {
+        let claims = [
+            claim(
+                Source::OpenGraph,
+                "Chapter Two: The long road - Tales of the Valley",
+            ),
+            claim(Source::Heading, "Chapter Two: The long road"),
+        ];
+        assert_eq!(choose(&claims).unwrap().text, "Chapter Two: The long road");
+        let claims = [
+            claim(Source::OpenGraph, "Council votes on the"),
+            claim(Source::Heading, "Council votes on the \"new\" budget"),
+        ];
+        assert_eq!(
+            choose(&claims).unwrap().text,
+            "Council votes on the \"new\" budget"
+        );
+    }
+
+    /// A column's name that the `<title>` repeats loses to the article's own longer headline.
+    #[test]
+    fn a_section_label_loses_to_the_articles_headline() {
+        let claims = [
+            claim(Source::Heading, "新闻动态"),
+            claim(Source::PageTitle, "新闻动态"),
+            claim(Source::OwnHeading, "东区开展冬季消防安全检查"),
+        ];
+        assert_eq!(choose(&claims).unwrap().text, "东区开展冬季消防安全检查");
+        // A short headline that is no label stays when nothing longer says otherwise.
+        let claims = [
+            claim(Source::Heading, "春运开启"),
+            claim(Source::PageTitle, "春运开启"),
+        ];
+        assert_eq!(choose(&claims).unwrap().text, "春运开启");
+    }
 }
