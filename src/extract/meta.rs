@@ -97,6 +97,78 @@ impl Meta {
     }
 }
 
+/// Words that end the `@type` of a JSON-LD object that is one story (`NewsArticle`,
+/// `ReportageNewsArticle`, `BlogPosting`, `LiveBlogPosting`, `Report` …).
+const STORY_TYPE_ENDS: &[&str] = &["Article", "Posting", "Report"];
+/// `@type`s of JSON-LD objects that name the site or its owner.
+const SITE_TYPES: &[&str] = &[
+    "WebSite",
+    "Organization",
+    "NewsMediaOrganization",
+    "Corporation",
+    "GovernmentOrganization",
+];
+/// Tags that name the site.
+const SITE_TAGS: &[&str] = &[
+    "og:site_name",
+    "application-name",
+    "apple-mobile-web-app-title",
+];
+
+impl Meta {
+    /// The JSON-LD `headline` of the story: of an object typed as an article first (a page
+    /// often also describes itself as a `WebPage` with its own `headline`), else of any object.
+    pub fn headline(&self) -> Option<String> {
+        let story = self
+            .linked_data
+            .iter()
+            .filter(|object| is_story(object))
+            .find_map(|object| object.get("headline").and_then(as_text));
+        story.or_else(|| self.linked("headline"))
+    }
+
+    /// Names the page gives its site: `og:site_name`, `application-name`, and the `name` of a
+    /// JSON-LD `WebSite` or `Organization` (the story's `publisher` too).
+    pub fn site_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .tags
+            .iter()
+            .filter(|(key, _)| SITE_TAGS.contains(&key.as_str()))
+            .map(|(_, value)| value.clone())
+            .collect();
+        for object in &self.linked_data {
+            let named = if types(object).any(|t| SITE_TYPES.contains(&t)) {
+                object.get("name")
+            } else {
+                object.get("publisher")
+            };
+            if let Some(name) = named.and_then(as_text) {
+                names.push(name);
+            }
+        }
+        names.retain(|name| {
+            !name.starts_with("http") && !name.starts_with('#') && name.chars().count() <= 60
+        });
+        names
+    }
+}
+
+/// The `@type`s of a JSON-LD object (a string or an array of them).
+fn types(object: &serde_json::Map<String, Value>) -> impl Iterator<Item = &str> {
+    let value = object.get("@type");
+    let one = value.and_then(Value::as_str);
+    let many = value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str);
+    one.into_iter().chain(many)
+}
+
+fn is_story(object: &serde_json::Map<String, Value>) -> bool {
+    types(object).any(|t| STORY_TYPE_ENDS.iter().any(|end| t.ends_with(end)))
+}
+
 fn child_text(node: ego_tree::NodeRef<'_, scraper::Node>) -> String {
     node.children()
         .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
@@ -272,6 +344,28 @@ pub fn lead_image(dom: &Dom<'_>, meta: &Meta, body: &Body, base: &Url) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn linked(json: &str) -> Meta {
+        let mut meta = Meta::default();
+        flatten(serde_json::from_str(json).unwrap(), &mut meta.linked_data);
+        meta
+    }
+
+    /// The story's own `headline` wins over that of the page or site around it, also inside
+    /// `@graph`, whatever the order.
+    #[test]
+    fn the_headline_of_an_article_type_is_preferred() {
+        let meta = linked(
+            r#"{"@graph": [
+                {"@type": "WebPage", "headline": "News | Valley Ledger"},
+                {"@type": ["ReportageNewsArticle"], "headline": "Bridge reopens"},
+                {"@type": "Organization", "name": "Valley Ledger"}]}"#,
+        );
+        assert_eq!(meta.headline().as_deref(), Some("Bridge reopens"));
+        assert_eq!(meta.site_names(), ["Valley Ledger"]);
+        let meta = linked(r#"{"@type": "WebPage", "headline": "Bridge reopens"}"#);
+        assert_eq!(meta.headline().as_deref(), Some("Bridge reopens"));
+    }
 
     #[test]
     fn breadcrumbs_give_their_last_real_crumb() {
