@@ -142,7 +142,7 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
         .map(|o| title::key(o))
         .filter(|o| !confirmed(o))
         .collect();
-    outlets.extend(meta.site_names().iter().map(|o| title::key(o)));
+    outlets.extend(meta.site_tag_names().iter().map(|o| title::key(o)));
     let not_outlet = |names: Vec<String>| -> Vec<String> {
         names
             .into_iter()

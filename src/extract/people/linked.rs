@@ -56,7 +56,7 @@ impl Meta {
 
     /// The names the page gives itself in its tags: `og:site_name`, `application-name`,
     /// `twitter:site` without its `@`.
-    pub fn site_names(&self) -> Vec<String> {
+    pub fn site_tag_names(&self) -> Vec<String> {
         ["og:site_name", "application-name", "twitter:site"]
             .iter()
             .filter_map(|name| self.tag(&[name]))
