@@ -63,10 +63,7 @@ impl Meta {
                 "script" if slot.attr("type") == Some("application/ld+json") => {
                     let text = child_text(slot.node);
                     // Some pages wrap the JSON in `<![CDATA[ … ]]>` for XHTML parsers.
-                    let json = text.trim();
-                    let json = json
-                        .strip_prefix("<![CDATA[")
-                        .map_or(json, |inner| inner.trim_end().trim_end_matches("]]>"));
+                    let json = unwrap_cdata(&text).unwrap_or(&text);
                     if text.len() <= MAX_JSON_LD_BYTES
                         && let Ok(value) = serde_json::from_str::<Value>(json)
                     {
@@ -154,7 +151,7 @@ impl Meta {
 }
 
 /// The `@type`s of a JSON-LD object (a string or an array of them).
-fn types(object: &serde_json::Map<String, Value>) -> impl Iterator<Item = &str> {
+pub(super) fn types(object: &serde_json::Map<String, Value>) -> impl Iterator<Item = &str> {
     let value = object.get("@type");
     let one = value.and_then(Value::as_str);
     let many = value
@@ -173,6 +170,15 @@ fn child_text(node: ego_tree::NodeRef<'_, scraper::Node>) -> String {
     node.children()
         .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
         .collect()
+}
+
+/// The JSON inside `<![CDATA[ … ]]>` (with or without `//` before each marker), if so wrapped.
+fn unwrap_cdata(text: &str) -> Option<&str> {
+    let text = text.trim().trim_start_matches("//").trim_start();
+    let inner = text.strip_prefix("<![CDATA[")?;
+    let inner = inner.trim_end();
+    let inner = inner.strip_suffix("]]>").unwrap_or(inner).trim_end();
+    Some(inner.strip_suffix("//").unwrap_or(inner).trim())
 }
 
 /// JSON-LD objects, `@graph` members and arrays included, at most a few hundred.
@@ -344,6 +350,16 @@ pub fn lead_image(dom: &Dom<'_>, meta: &Meta, body: &Body, base: &Url) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_ld_wrapped_in_cdata_as_xhtml_writes_it_is_read() {
+        assert_eq!(
+            unwrap_cdata("\n  <![CDATA[\n {\"a\": 1}\n ]]>\n"),
+            Some("{\"a\": 1}")
+        );
+        assert_eq!(unwrap_cdata("//<![CDATA[\n[1]\n//]]>"), Some("[1]"));
+        assert_eq!(unwrap_cdata("{\"a\": 1}"), None);
+    }
 
     fn linked(json: &str) -> Meta {
         let mut meta = Meta::default();

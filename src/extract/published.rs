@@ -20,7 +20,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Duration, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use regex::Regex;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use url::Url;
 
 use super::Rule;
@@ -88,8 +88,6 @@ static NOT_PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
 static DATE_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:19|20)\d{2}|\d:\d{2}").expect("valid regex"));
 
-/// JSON-LD objects read from wrapped scripts, at most.
-const MAX_LINKED_OBJECTS: usize = 256;
 /// How far a candidate may be from the URL's date and still be the story's.
 const URL_DAYS: i64 = 2;
 
@@ -108,8 +106,6 @@ pub struct Signals {
     times: Vec<(u32, String, bool)>,
     /// The first offset a time in the metadata writes (seconds east), and that time.
     offset: Option<(i32, DateTime<Utc>)>,
-    /// JSON-LD wrapped in `<![CDATA[ … ]]>` (as XHTML pages write it), which `Meta` cannot read.
-    wrapped: Vec<Map<String, Value>>,
 }
 
 impl Signals {
@@ -142,18 +138,6 @@ impl Signals {
                 {
                     canonical = slot.attr("href").map(str::to_owned);
                 }
-                "script" if slot.attr("type") == Some("application/ld+json") => {
-                    let text: String = slot
-                        .node
-                        .children()
-                        .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
-                        .collect();
-                    if let Some(inner) = unwrap_cdata(&text)
-                        && let Ok(value) = serde_json::from_str::<Value>(inner)
-                    {
-                        flatten(value, &mut signals.wrapped);
-                    }
-                }
                 "time" => {
                     if let Some(value) = slot.attr("datetime") {
                         let marked = slot
@@ -172,7 +156,7 @@ impl Signals {
             .or_else(|| meta.tag(&["og:url"]).map(|(_, v)| v))
             .and_then(|u| Url::parse(u.trim()).ok())
             .filter(|u| matches!(u.scheme(), "http" | "https"));
-        let linked = meta.linked_data.iter().chain(&signals.wrapped);
+        let linked = meta.linked_data.iter();
         let linked = linked.flat_map(|object| {
             ["datePublished", "dateModified"]
                 .into_iter()
@@ -194,35 +178,6 @@ impl Signals {
             self.canonical.as_ref()
         }
     }
-}
-
-/// JSON-LD objects, `@graph` members and arrays included, at most a few hundred.
-fn flatten(value: Value, out: &mut Vec<Map<String, Value>>) {
-    let mut stack = vec![value];
-    while let Some(value) = stack.pop() {
-        if out.len() >= MAX_LINKED_OBJECTS {
-            return;
-        }
-        match value {
-            Value::Array(items) => stack.extend(items.into_iter().rev()),
-            Value::Object(mut object) => {
-                if let Some(graph) = object.remove("@graph") {
-                    stack.push(graph);
-                }
-                out.push(object);
-            }
-            _ => {}
-        }
-    }
-}
-
-/// The JSON inside `<![CDATA[ … ]]>` (with or without `//` before each marker), if so wrapped.
-fn unwrap_cdata(text: &str) -> Option<&str> {
-    let text = text.trim().trim_start_matches("//").trim_start();
-    let inner = text.strip_prefix("<![CDATA[")?;
-    let inner = inner.trim_end();
-    let inner = inner.strip_suffix("]]>").unwrap_or(inner).trim_end();
-    Some(inner.strip_suffix("//").unwrap_or(inner).trim())
 }
 
 /// The zone a page's times without one are read in, and why (for the field's rule).
@@ -445,7 +400,7 @@ struct Stamp {
 /// over the title is not one.
 fn stamps(meta: &Meta, signals: &Signals, near: Near, body_end: u32) -> Vec<Stamp> {
     let mut out = Vec::new();
-    for object in meta.linked_data.iter().chain(&signals.wrapped) {
+    for object in &meta.linked_data {
         let Some(Value::String(value)) = object.get("datePublished") else {
             continue;
         };
@@ -697,16 +652,6 @@ mod tests {
         assert_eq!(seconds("2024-04-30"), None);
         assert_eq!(offset_zone(-18000).map(|tz| tz.name()), Some("Etc/GMT+5"));
         assert_eq!(offset_zone(19800), None);
-    }
-
-    #[test]
-    fn json_ld_wrapped_in_cdata_as_xhtml_writes_it_is_read() {
-        assert_eq!(
-            unwrap_cdata("\n  <![CDATA[\n {\"a\": 1}\n ]]>\n"),
-            Some("{\"a\": 1}")
-        );
-        assert_eq!(unwrap_cdata("//<![CDATA[\n[1]\n//]]>"), Some("[1]"));
-        assert_eq!(unwrap_cdata("{\"a\": 1}"), None);
     }
 
     #[test]

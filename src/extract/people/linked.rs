@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use super::super::meta::Meta;
+use super::super::meta::{Meta, types};
 use super::latin::names_in_credit;
 use crate::normalise::clean_text;
 
@@ -173,18 +173,6 @@ fn push(names: &mut Vec<String>, name: String) {
     if !name.is_empty() && !names.contains(&name) {
         names.push(name);
     }
-}
-
-/// The object's `@type`s.
-fn types(object: &Map<String, Value>) -> impl Iterator<Item = &str> {
-    let value = object.get("@type");
-    let one = value.and_then(Value::as_str);
-    let many = value
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str);
-    one.into_iter().chain(many)
 }
 
 /// `NewsArticle`, `Article`, `ReportageNewsArticle`, `BlogPosting`, `LiveBlogPosting`, `Report`.
