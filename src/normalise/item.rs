@@ -41,6 +41,8 @@ pub struct Normalised {
     pub url: Url,
     /// The visible text of its body ([`html_to_text`] of `item.content_html`).
     pub text: String,
+    /// The document's guid for it, if any.
+    pub guid: Option<String>,
 }
 
 pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised, SkipReason> {
@@ -109,6 +111,7 @@ pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised
         item,
         url,
         text: body_text,
+        guid: raw.guid.clone(),
     })
 }
 
