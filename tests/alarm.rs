@@ -137,7 +137,7 @@ async fn a_feed_that_empties_is_broken_and_an_unchanged_one_is_not() {
     site.set("/feed.xml", Answer::ok("application/rss+xml", rss(items)));
     let back = app::run(&config, &forced(false), now).await.unwrap();
     assert_eq!(back.sources[0].status, SourceStatus::Ok);
-    let status = app::status::status(&config).unwrap();
+    let status = beatwire::inspect::status::status(&config).unwrap();
     assert_eq!(status.sources[0].error_class, None);
 }
 
@@ -176,7 +176,7 @@ async fn an_article_selector_that_matches_no_page_is_broken_though_stories_are_k
     );
     // Generic extraction still read them: nothing is lost.
     assert_eq!(source.new, 3);
-    let status = app::status::status(&config).unwrap();
+    let status = beatwire::inspect::status::status(&config).unwrap();
     assert_eq!(status.sources[0].stories, 3);
     assert_eq!(status.sources[0].error_class, Some(ErrorClass::Broken));
 }

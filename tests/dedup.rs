@@ -10,14 +10,13 @@ use std::path::Path;
 use chrono::{DateTime, TimeZone, Utc};
 use url::Url;
 
-use beatwire::app::identity::{self, Identities, Story};
-use beatwire::app::report::{SourceReport, SourceStatus};
+use beatwire::app::identity::{self, Keyed, Writer};
 use beatwire::dedup::HostAliases;
 use beatwire::dedup::sketch::{SIMILAR, Sketch};
 use beatwire::model::{Outlet, RawItem};
 use beatwire::normalise::html_to_text;
 use beatwire::normalise::item::{ItemContext, normalise_item};
-use beatwire::store::Store;
+use beatwire::store;
 
 /// One labelled fixture story.
 #[derive(Debug, Clone)]
@@ -104,8 +103,8 @@ fn labelled_near_duplicates_merge_and_look_alikes_do_not() {
     let stories = read_fixtures();
     assert!(stories.len() >= 12, "the labelled set is there");
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("beatwire.sled")).unwrap();
-    let identities = Identities::new(std::time::Duration::from_secs(7 * 86_400));
+    let store = store::open(&dir.path().join("beatwire.sled")).unwrap();
+    let mut writer = Writer::new(store.clone(), std::time::Duration::from_secs(7 * 86_400));
     let now = Utc.with_ymd_and_hms(2018, 12, 27, 0, 0, 0).unwrap();
 
     for labelled in &stories {
@@ -128,28 +127,20 @@ fn labelled_near_duplicates_merge_and_look_alikes_do_not() {
             published: Some(labelled.published),
             ..Default::default()
         };
-        let normalised = normalise_item(&raw, &ctx).unwrap();
-        let story = Story {
-            text: html_to_text(&normalised.item.content_html),
-            item: normalised.item,
-            guid: raw.guid.clone(),
-            url: normalised.url,
-        };
-        let stories = [story];
-        let keys =
-            identity::document_keys(&store, &labelled.source, &HostAliases::default(), &stories)
-                .unwrap();
-        let [story] = stories;
-        let mut report = SourceReport::new(&labelled.source, &labelled.link, SourceStatus::Ok);
-        identity::store_story(
-            &store,
-            &identities,
-            story,
-            keys[0].clone(),
-            &mut report,
-            now,
+        let stories = [normalise_item(&raw, &ctx).unwrap()];
+        let (keys, guids) = identity::document_keys(
+            Some(store.as_ref()),
+            &labelled.source,
+            &HostAliases::default(),
+            &stories,
         )
         .unwrap();
+        let [story] = stories;
+        let keyed = vec![Keyed {
+            story,
+            keys: keys[0].clone(),
+        }];
+        identity::apply(&mut writer, &labelled.source, guids, keyed, now).unwrap();
     }
 
     // Which stored story each fixture ended up in, read back from the stories' provenance.
@@ -179,7 +170,7 @@ fn labelled_near_duplicates_merge_and_look_alikes_do_not() {
             c.dedup();
             c.len()
         },
-        store.len()
+        store.latest(usize::MAX).unwrap().len()
     );
     for (story, id) in stories.iter().zip(&found) {
         println!("  {:<28} {:<16} → {}", story.file, story.cluster, &id[..8]);

@@ -13,8 +13,8 @@ use pretty_assertions::assert_eq;
 use serde_json::Value;
 use url::Url;
 
-use beatwire::app::inspect::{PageReading, extract_page};
 use beatwire::extract::ZoneChoice;
+use beatwire::inspect::documents::{PageReading, extract_page};
 use common::{Answer, TestSite, beatwire, fixture, write_config};
 
 fn fixtures() -> std::path::PathBuf {

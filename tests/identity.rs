@@ -368,8 +368,11 @@ async fn pruned_stories_leave_and_never_come_back() {
 
 #[test]
 fn a_huge_dedup_window_is_capped() {
-    let identities = beatwire::app::identity::Identities::new(Duration::from_secs(u64::MAX / 2));
-    assert_eq!(identities.window, beatwire::dedup::MAX_NEAR_WINDOW);
-    let week = beatwire::app::identity::Identities::new(Duration::from_secs(7 * 86_400));
-    assert_eq!(week.window, TimeDelta::days(7));
+    use beatwire::app::identity::Writer;
+    let dir = tempfile::tempdir().unwrap();
+    let store = beatwire::store::open(&dir.path().join("beatwire.sled")).unwrap();
+    let huge = Writer::new(store.clone(), Duration::from_secs(u64::MAX / 2));
+    assert_eq!(huge.window(), beatwire::dedup::MAX_NEAR_WINDOW);
+    let week = Writer::new(store, Duration::from_secs(7 * 86_400));
+    assert_eq!(week.window(), TimeDelta::days(7));
 }

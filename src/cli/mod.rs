@@ -10,6 +10,7 @@
 
 mod inspect;
 mod operator;
+mod progress;
 mod serving;
 
 use std::io::Write;
@@ -222,7 +223,7 @@ pub struct TryArgs {
     #[arg(long, value_name = "URL")]
     pub url: Option<Url>,
     /// Story pages to read, the first ones listed.
-    #[arg(long, value_name = "N", default_value_t = app::trial::DEFAULT_LIMIT)]
+    #[arg(long, value_name = "N", default_value_t = crate::inspect::trial::DEFAULT_LIMIT)]
     pub limit: usize,
     /// One JSON object on stdout.
     #[arg(long)]
@@ -250,11 +251,11 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Fetch(args) => fetch(&cli.config, args, false, progress).await,
         Command::Status { json } => {
             let config = Config::load(&cli.config)?;
-            let status = app::status::status(&config)?;
+            let status = crate::inspect::status::status(&config)?;
             if json {
                 print_line(&serde_json::to_string(&status).context("cannot render JSON")?)?;
             } else {
-                print_line(&app::status::render(
+                print_line(&crate::inspect::status::render(
                     &status,
                     config.beat.timezone,
                     Utc::now(),
@@ -340,7 +341,7 @@ fn progress_for(cli: &Cli) -> Box<dyn Progress> {
     if cli.quiet || cli.verbose > 0 || !matches!(cli.command, Command::Run(_) | Command::Fetch(_)) {
         return Box::new(Silent);
     }
-    match app::progress::Bar::on_terminal() {
+    match progress::Bar::on_terminal() {
         Some(bar) => Box::new(bar),
         None => Box::new(Silent),
     }

@@ -10,7 +10,6 @@ use chrono::Utc;
 use clap::CommandFactory;
 
 use super::{AddArgs, Cli, Exit, OpmlCommand, TryArgs, print_bytes, print_line};
-use crate::app;
 use crate::config::Config;
 use crate::fetch::Fetcher;
 use crate::ops;
@@ -72,7 +71,7 @@ pub fn opml(config: &Path, command: OpmlCommand) -> anyhow::Result<Exit> {
 
 /// `beatwire check --online`: every `[[source.test]]`, one line per mismatch.
 pub async fn self_tests(config: &Config) -> anyhow::Result<Exit> {
-    let results = app::selftest::run_tests(config, Utc::now()).await?;
+    let results = crate::inspect::selftest::run_tests(config, Utc::now()).await?;
     let failed = results.iter().filter(|r| !r.passed()).count();
     for result in &results {
         for line in result.lines() {
@@ -90,16 +89,16 @@ pub async fn self_tests(config: &Config) -> anyhow::Result<Exit> {
 /// `beatwire try ID`: one source, dry.
 pub async fn try_source(config: &Path, args: TryArgs) -> anyhow::Result<Exit> {
     let config = Config::load(config)?;
-    let options = app::trial::TrialOptions {
+    let options = crate::inspect::trial::TrialOptions {
         file: args.file,
         url: args.url,
         limit: args.limit,
     };
-    let trial = app::trial::try_source(&config, &args.id, &options, Utc::now()).await?;
+    let trial = crate::inspect::trial::try_source(&config, &args.id, &options, Utc::now()).await?;
     if args.json {
         print_line(&serde_json::to_string(&trial).context("cannot render JSON")?)?;
     } else {
-        print_line(&app::trial::render(&trial))?;
+        print_line(&crate::inspect::trial::render(&trial))?;
     }
     Ok(Exit::failed_if(!trial.found_stories()))
 }

@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::lock::RunLock;
+use crate::app::lock::RunLock;
 use crate::config::Config;
 use crate::model::{ErrorClass, SourceState};
-use crate::store::Store;
+use crate::store;
 
 /// What `status --json` prints.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -71,7 +71,7 @@ impl SourceHealth {
 /// store has one user at a time).
 pub fn status(config: &Config) -> anyhow::Result<StatusReport> {
     let _lock = RunLock::acquire(&config.beat.store)?;
-    let store = Store::open(&config.beat.store)?;
+    let store = store::open(&config.beat.store)?;
     let mut sources = Vec::with_capacity(config.sources.len());
     for rule in &config.sources {
         let state = store.source_state(&rule.id)?;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::page::fetch_article;
+use crate::app::page::fetch_article;
 use crate::config::{Config, ExpectedDate, SourceTest, normalise_space};
 use crate::extract::Article;
 use crate::fetch::Fetcher;

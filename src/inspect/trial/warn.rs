@@ -13,7 +13,7 @@ use crate::model::SourceKind;
 pub(super) fn warn_about(
     trial: &mut Trial,
     rule: &SourceRule,
-    seen: &[(String, String, usize)],
+    repeated: &[(String, usize)],
     undated: usize,
 ) {
     let total = trial.stories.len();
@@ -52,7 +52,7 @@ pub(super) fn warn_about(
             trial.warnings.push(format!("story page not read: {error}"));
         }
     }
-    for (_, link, count) in seen.iter().filter(|(_, _, c)| *c > 1) {
+    for (link, count) in repeated {
         trial.warnings.push(format!(
             "link {link} is given {count} times: one story is kept"
         ));

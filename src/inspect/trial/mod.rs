@@ -1,8 +1,8 @@
-//! `beatwire try ID`: a dry run of one source. It reads the source's page or feed (fetched, or
-//! a local file decoded as a fetched page would be), lists each story as the feed would publish
-//! it, reads the first few story pages showing the rule behind each field, and says what looks
-//! wrong: a selector that matched nothing, stories without dates, every story dropped by the
-//! beat filter, links given twice.
+//! `beatwire try ID`: a dry run of one source. It fetches the source's page or feed (or reads a
+//! local file) and runs the read phase a run runs (`read`), then lists each story as the feed
+//! would publish it, shows the first few story pages with the rule behind each field, and says
+//! what looks wrong: a selector that matched nothing, stories without dates, every story
+//! dropped by the beat filter, links given twice.
 //!
 //! - this file: [`try_source`] and the [`Trial`] it returns (what `try --json` prints);
 //! - `render`: the trial as people read it on a terminal;
@@ -14,6 +14,8 @@
 mod render;
 mod warn;
 
+pub use render::render;
+
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -21,19 +23,15 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use url::Url;
 
-use super::UnknownSource;
-use super::page::{self, fetch_article, list_stories};
+use crate::app::UnknownSource;
+use crate::app::page;
+use crate::app::read::{self, Document, Fate, PageRead, ReadStory, Reader};
 use crate::config::{Config, SourceRule};
-use crate::decode::decode;
 use crate::extract::{Article, Rule};
 use crate::fetch::{Fetched, Fetcher};
-use crate::filter::{BeatFilter, Verdict};
-use crate::model::{Outlet, RawItem, SourceKind, Validators};
-use crate::normalise::item::{ItemContext, normalise_item};
-use crate::normalise::{canonical_link, html_to_text};
-use crate::parse::parse_feed;
-
-pub use render::render;
+use crate::filter::BeatFilter;
+use crate::model::{RawItem, SourceKind, Validators};
+use crate::normalise::html_to_text;
 
 /// Story pages read by default.
 pub const DEFAULT_LIMIT: usize = 3;
@@ -80,6 +78,12 @@ pub struct TrialStory {
     /// feed's text, or the story page for those read).
     pub dropped: Option<String>,
     pub categories: Vec<String>,
+    pub authors: Vec<String>,
+    /// The outlet the story is published under.
+    pub outlet: String,
+    /// The body as it would be stored (sanitized HTML); not printed.
+    #[serde(skip)]
+    pub body_html: String,
 }
 
 /// One story page read, each field with the rule that gave it.
@@ -110,8 +114,10 @@ impl Trial {
     }
 }
 
-/// Runs source `id` of `config` dry. `Err` only for an unknown id or a fetcher that cannot be
-/// built; what goes wrong with the source itself is the trial's `error`.
+/// Runs source `id` of `config` dry: the read phase a run uses (`read`), with no store (no
+/// story is known yet, guids are trusted) and at most `limit` story pages. `Err` only for an
+/// unknown id or a fetcher that cannot be built; what goes wrong with the source itself is the
+/// trial's `error`.
 pub async fn try_source(
     config: &Config,
     id: &str,
@@ -163,101 +169,74 @@ pub async fn try_source(
         },
     };
     trial.url = base.to_string();
-    let decoded = decode(&bytes, content_type.as_deref(), rule.encoding);
-    trial.encoding = Some(decoded.encoding.name());
-    let raws = match read_document(rule, decoded.text, &base, tz, now).await {
-        Ok(raws) => raws,
+    let filter = BeatFilter::new(&config.filter, &config.categories);
+    let reader = Reader {
+        rule,
+        fetcher: &fetcher,
+        filter: &filter,
+        tz,
+        now,
+        store: None,
+        pages: options.limit,
+    };
+    let document = Document {
+        bytes: &bytes,
+        content_type: content_type.as_deref(),
+        url: &base,
+    };
+    let read = match read::read(&reader, document).await {
+        Ok(read) => read,
         Err(error) => {
-            trial.error = Some(error);
+            trial.error = Some(error.to_string());
             return Ok(trial);
         }
     };
-    let filter = BeatFilter::new(&config.filter, &config.categories);
-    let outlet = Outlet {
-        name: rule.name.clone(),
-        url: None,
-    };
-    let ctx = ItemContext {
-        source: &rule.id,
-        outlet: &outlet,
-        base: &base,
-        now,
-    };
-    // Each story's canonical link, the link as shown, and how often the document gives it.
-    let mut seen: Vec<(String, String, usize)> = Vec::new();
+    trial.encoding = Some(read.encoding.name());
+    for skipped in &read.skipped {
+        trial
+            .warnings
+            .push(format!("a story was skipped: {skipped}"));
+    }
     let mut undated = 0;
-    for raw in &raws {
-        let Ok(listed) = normalise_item(raw, &ctx) else {
-            trial.warnings.push(format!(
-                "a story with no usable link or text was skipped: {}",
-                raw.title.as_deref().or(raw.link.as_deref()).unwrap_or("-")
-            ));
-            continue;
-        };
-        let key = canonical_link(&listed.url);
-        match seen.iter_mut().find(|(k, _, _)| *k == key) {
-            Some((_, _, count)) => {
-                *count += 1;
-                continue;
+    for story in &read.stories {
+        match &story.page {
+            Some(page) => trial.articles.push(page_shown(story, page, rule, tz)),
+            None if !page::reads_pages(rule) && trial.articles.len() < options.limit => {
+                trial
+                    .articles
+                    .push(feed_shown(&story.listed, &story.story.url, tz));
             }
-            None => seen.push((key, listed.url.to_string(), 1)),
+            None => {}
         }
-        let mut read = raw.clone();
-        if trial.articles.len() < options.limit {
-            let (merged, article) = read_article(raw, &listed.url, rule, &fetcher, tz, now).await;
-            read = merged;
-            trial.articles.push(article);
-        }
-        let story = normalise_item(&read, &ctx).map_or(listed, |n| n);
-        let text = &story.text;
-        let dated = read.published.or(read.updated).is_some();
-        if !dated {
+        let dropped = match &story.fate {
+            // Not stored: its page's error is shown with the pages read.
+            Fate::Unread(_) => continue,
+            Fate::Filtered(reason) => Some(reason.clone()),
+            Fate::Kept => None,
+        };
+        if !story.dated {
             undated += 1;
         }
-        let dropped = match filter.verdict(&story.item.title, text) {
-            Verdict::Drop(reason) if rule.filter => Some(reason),
-            _ => None,
-        };
+        let item = &story.story.item;
         trial.stories.push(TrialStory {
-            categories: filter.categories(&story.item.title, text),
-            title: story.item.title,
-            link: story.item.link,
-            published: dated.then(|| story.item.published.with_timezone(&tz).to_rfc3339()),
+            title: item.title.clone(),
+            link: item.link.clone(),
+            published: story
+                .dated
+                .then(|| item.published.with_timezone(&tz).to_rfc3339()),
             dropped,
+            categories: item.categories.clone(),
+            authors: item.authors.clone(),
+            outlet: item.outlet.name.clone(),
+            body_html: item.content_html.clone(),
         });
     }
-    warn::warn_about(&mut trial, rule, &seen, undated);
+    warn::warn_about(&mut trial, rule, &read.repeated, undated);
     Ok(trial)
 }
 
-/// The stories of the document: a feed's items, or a list page's items.
-async fn read_document(
-    rule: &SourceRule,
-    text: String,
-    base: &Url,
-    tz: Tz,
-    now: DateTime<Utc>,
-) -> Result<Vec<RawItem>, String> {
-    match (&rule.kind, &rule.list) {
-        (SourceKind::Page, Some(list)) => list_stories(text, base, list, tz, now)
-            .await
-            .map_err(|e| e.to_string()),
-        _ => parse_feed(&text, Some(base), tz, now)
-            .map(|feed| feed.items)
-            .map_err(|e| format!("{base}: {e}")),
-    }
-}
-
-/// Reads one story as a run would: its page (page sources, `full_text` feeds) merged into what
-/// the list or feed said, or the feed's own fields.
-async fn read_article(
-    raw: &RawItem,
-    url: &Url,
-    rule: &SourceRule,
-    fetcher: &Fetcher,
-    tz: Tz,
-    now: DateTime<Utc>,
-) -> (RawItem, TrialArticle) {
+/// A story a feed gave whole (its page is not read): the feed's own fields.
+fn feed_shown(raw: &RawItem, url: &Url, tz: Tz) -> TrialArticle {
     let mut shown = TrialArticle {
         link: url.to_string(),
         error: None,
@@ -266,46 +245,58 @@ async fn read_article(
         body_start: String::new(),
         warnings: Vec::new(),
     };
-    if !page::reads_pages(rule) {
-        let body = raw.content.as_deref().or(raw.summary.as_deref());
-        let text = body.map(html_to_text).unwrap_or_default();
-        let feed = |present: bool| present.then(|| "feed".to_owned());
-        shown.fields = vec![
-            field("title", raw.title.clone(), feed(raw.title.is_some())),
-            field(
-                "published",
-                raw.published.map(|d| d.with_timezone(&tz).to_rfc3339()),
-                feed(raw.published.is_some()),
+    let body = raw.content.as_deref().or(raw.summary.as_deref());
+    let text = body.map(html_to_text).unwrap_or_default();
+    let feed = |present: bool| present.then(|| "feed".to_owned());
+    shown.fields = vec![
+        field("title", raw.title.clone(), feed(raw.title.is_some())),
+        field(
+            "published",
+            raw.published.map(|d| d.with_timezone(&tz).to_rfc3339()),
+            feed(raw.published.is_some()),
+        ),
+        authors_field(&raw.authors, feed(!raw.authors.is_empty())),
+        field(
+            "body",
+            None,
+            Some(
+                if raw.content.is_some() {
+                    "feed content"
+                } else {
+                    "feed summary"
+                }
+                .into(),
             ),
-            authors_field(&raw.authors, feed(!raw.authors.is_empty())),
-            field(
-                "body",
-                None,
-                Some(
-                    if raw.content.is_some() {
-                        "feed content"
-                    } else {
-                        "feed summary"
-                    }
-                    .into(),
-                ),
-            ),
-        ];
-        describe_body(&mut shown, &text);
-        return (raw.clone(), shown);
-    }
-    let (article, final_url) = match fetch_article(fetcher, url, rule, tz, now).await {
-        Ok(read) => read,
-        Err(e) => {
-            shown.error = Some(e.to_string());
-            return (raw.clone(), shown);
-        }
+        ),
+    ];
+    describe_body(&mut shown, &text);
+    shown
+}
+
+/// A story whose page was read: each field with the rule that gave it, or why it was not read.
+fn page_shown(story: &ReadStory, page: &PageRead, rule: &SourceRule, tz: Tz) -> TrialArticle {
+    let mut shown = TrialArticle {
+        link: page.url.to_string(),
+        error: None,
+        fields: Vec::new(),
+        body_chars: 0,
+        body_start: String::new(),
+        warnings: Vec::new(),
     };
-    shown.link = final_url.to_string();
-    shown.fields = merged_fields(raw, &article, rule, tz);
-    shown.warnings = article.warnings.clone();
-    describe_body(&mut shown, &article.body_text);
-    (page::merge(raw, article, rule.kind, &final_url), shown)
+    match &page.article {
+        Ok(article) => {
+            shown.fields = merged_fields(&story.listed, article, rule, tz);
+            shown.warnings = article.warnings.clone();
+            describe_body(&mut shown, &article.body_text);
+        }
+        Err(error) => shown.error = Some(error.clone()),
+    }
+    if let Fate::Unread(why) = &story.fate
+        && shown.error.is_none()
+    {
+        shown.error = Some(why.clone());
+    }
+    shown
 }
 
 /// The fields a run keeps from the story page and the list or feed (see `page::merge`), each
