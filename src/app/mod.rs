@@ -6,13 +6,18 @@
 //! - [`run`]: lock → open store → each due source through [`source::process`] → publish →
 //!   `status.json` (what `serve` reports on `/healthz` and `/metrics`). Every source starts at
 //!   once; the fetcher's host pool bounds what is in flight.
+//! - A source's pass is two phases. [`read`]: decode → parse or list → normalise → story
+//!   pages → filter, writing nothing (`try` runs exactly this). Commit:
+//!   [`identity::apply`] through the run's one [`identity::Writer`], which owns the store's
+//!   write path and the near-duplicate index; the source's report is folded from the changes.
 //! - [`alarm`]: a source that found stories before and finds none now is reported broken.
 //! - [`page`]: list pages and story pages (page sources, `full_text` feeds).
 //! - [`publish`]: store → output files, on its own (`beatwire publish`).
 //! - [`every::run_every`]: `serve --every`, the pipeline on an interval in the same process.
 //! - [`prune`]: the stories past `keep_days` leave the store (`beatwire prune`; `run` too).
 //! - [`flush::GroupFlush`]: a pass ends once its writes are durable, one flush per group.
-//! - [`identity`]: the identity rules of `dedup` applied against the store.
+//! - [`identity`]: the identity rules of `dedup` applied against the store (through the
+//!   `store::Backend` trait: the pipeline never names an engine).
 //! - [`lock::RunLock`]: one run per store at a time.
 //! - [`report::RunReport`]: what `run --json` prints.
 //! - [`progress::Progress`]: told as sources finish (the CLI shows a bar).
