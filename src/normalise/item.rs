@@ -168,7 +168,7 @@ mod tests {
     }
 
     // See: a story whose body ended in a space was published with it, read back from the feed
-    // without it, and so never published the same bytes twice (tests/properties.rs).
+    // without it, and so never published the same bytes twice (tests/formats/properties.rs).
     #[test]
     fn body_with_white_space_around_it_is_stored_trimmed() {
         let outlet = Outlet::default();

@@ -1,7 +1,7 @@
 //! Page sources and `full_text` feeds end to end: real HTTP on 127.0.0.1, a real sled store in a
 //! temp dir, the published feed read back with feed-rs.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, TimeZone, Utc};
 

@@ -1,6 +1,6 @@
 //! The binary as cron and operators use it: exit codes, quiet success, errors on stderr.
 
-mod common;
+use crate::common;
 
 use common::{Answer, TestSite, beatwire, feed_source, fixture, write_config};
 

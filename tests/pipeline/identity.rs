@@ -2,7 +2,7 @@
 //! read back. Syndicated copies, host aliases, guids that cannot be trusted, pruning and
 //! tombstones, and a run killed in the middle.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! `beatwire parse --json` on broken feed documents the project wrote (`fixtures/parse/`): each
 //! is read by the lenient fallback, says so, and keeps the right title, link and date per item.
 
-mod common;
+use crate::common;
 
 use common::{beatwire, fixture};
 use serde_json::Value;

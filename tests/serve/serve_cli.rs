@@ -1,7 +1,7 @@
 //! `beatwire serve --every` as an operator runs it: the binary fetches and publishes in-process,
 //! serves the result, and stops cleanly on SIGTERM.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

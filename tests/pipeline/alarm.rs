@@ -1,7 +1,7 @@
 //! The broken-source alarm end to end: real HTTP on 127.0.0.1, a real sled store in a temp dir,
 //! `run --json`, the stderr line, `status` and `status --json` read back from the binary.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

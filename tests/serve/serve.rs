@@ -1,8 +1,6 @@
 //! `serve` over real HTTP on 127.0.0.1: validators and 304s, HEAD, compression, content types,
 //! health and metrics, and paths that try to leave the output folder.
 
-mod common;
-
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `beatwire add URL` end to end: the binary against real HTTP sites on 127.0.0.1, the config
 //! read back with the real loader, and `feeds.toml` compared byte for byte.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

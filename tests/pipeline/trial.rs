@@ -1,7 +1,7 @@
 //! `beatwire try ID` end to end: the binary against a real HTTP server on 127.0.0.1, its human
 //! output and its `--json` parsed back, and nothing written anywhere.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

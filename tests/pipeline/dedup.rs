@@ -2,7 +2,7 @@
 //! the real identity step (`app::identity`) into a real sled store, and the stories the store
 //! ends up with are compared with the labels, pair by pair.
 //!
-//! Run with `cargo test --test dedup -- --nocapture` to see the figures.
+//! Run with `cargo test --test pipeline dedup:: -- --nocapture` to see the figures.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

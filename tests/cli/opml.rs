@@ -2,7 +2,7 @@
 //! quick-xml (not the library that wrote it), the import is read back with the config loader,
 //! and import(export) gives the same sources.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

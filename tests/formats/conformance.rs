@@ -3,7 +3,7 @@
 //! for JSON Feed, and quick-xml for well-formedness. Dates must be RFC 822 / RFC 3339, guids
 //! unique, and the four views of the beat must list the same stories in the same order.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

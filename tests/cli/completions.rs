@@ -1,7 +1,7 @@
 //! `beatwire completions SHELL` and `beatwire man`: each names every subcommand the command
 //! line has (taken from the clap definition itself, so a new subcommand is checked too).
 
-mod common;
+use crate::common;
 
 use beatwire::cli::Cli;
 use clap::CommandFactory;

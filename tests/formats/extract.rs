@@ -2,7 +2,7 @@
 //! `fixtures/extract/` against their expected JSON, and the command line on files and over
 //! real HTTP.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

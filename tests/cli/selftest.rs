@@ -1,7 +1,7 @@
 //! `[[source.test]]` end to end: `beatwire check` only validates them, `check --online` fetches
 //! each test URL from a real HTTP server on 127.0.0.1 and reports every mismatch.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -4,9 +4,10 @@
 //!
 //! `runs_killed_at_random_moments_lose_nothing_reported` kills 30 runs at seeded random moments
 //! and takes a minute or two: it is ignored by `cargo test` and run by `.ci/run`
-//! (`cargo test --test crash -- --ignored`). `BEATWIRE_CRASH_SEED=N` replays one sequence.
+//! (`cargo test --test pipeline crash:: -- --ignored`). `BEATWIRE_CRASH_SEED=N` replays one
+//! sequence.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::path::Path;
