@@ -3,7 +3,7 @@
 //! its list and story pages); and a GBK feed corrected in place is read again, not taken as
 //! unchanged.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
