@@ -230,7 +230,7 @@ proptest! {
 /// Plain text of a story. `<` and `&` stand before a space: followed by a letter they would
 /// start a tag or an entity, and the reader takes titles and summaries as HTML (a feed's
 /// `<title>` often carries markup), so a plain `a<b` does not survive publish and read (see
-/// the README's "Property tests").
+/// "Property tests" in docs/fuzzing.md).
 fn text(max: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop_oneof![
