@@ -118,6 +118,7 @@ fn story(n: u64, phrases: &[String]) -> Normalised {
         first_seen: published,
         content_hash: format!("{n:032x}"),
         provenance: Vec::new(),
+        linkless: false,
     };
     Normalised {
         item,

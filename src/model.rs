@@ -56,6 +56,9 @@ pub enum ItemKey {
     Guid { source: String, guid: String },
     /// A canonical link (see `normalise::canonical_link`).
     Link(String),
+    /// A story with no link of its own, by its content (see `dedup::content_key`), scoped to
+    /// the source that gave it.
+    Content { source: String, hash: String },
 }
 
 impl ItemKey {
@@ -64,6 +67,9 @@ impl ItemKey {
         match self {
             ItemKey::Guid { source, guid } => format!("g\u{1f}{source}\u{1f}{guid}").into_bytes(),
             ItemKey::Link(link) => format!("l\u{1f}{link}").into_bytes(),
+            ItemKey::Content { source, hash } => {
+                format!("c\u{1f}{source}\u{1f}{hash}").into_bytes()
+            }
         }
     }
 }
@@ -73,6 +79,7 @@ impl fmt::Display for ItemKey {
         match self {
             ItemKey::Guid { source, guid } => write!(f, "guid {guid} of {source}"),
             ItemKey::Link(link) => write!(f, "link {link}"),
+            ItemKey::Content { source, hash } => write!(f, "content {hash} of {source}"),
         }
     }
 }
@@ -94,7 +101,8 @@ pub struct Item {
     /// The id of the source the story came from.
     pub source: String,
     pub title: String,
-    /// Absolute canonical link to the story.
+    /// Absolute canonical link to the story; for a story with no page of its own
+    /// ([`Item::linkless`]), the site its source names (the feed's own link, else the feed).
     pub link: String,
     /// Plain-text summary, at most a few hundred characters.
     pub summary: String,
@@ -114,6 +122,16 @@ pub struct Item {
     /// before copies were recorded: [`Item::sightings`] then stands for the story itself.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub provenance: Vec<Sighting>,
+    /// The story has no page of its own (its feed item had no link): `link` is only where its
+    /// source lives, and the feeds publish no link for it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub linkless: bool,
+}
+
+/// For serde: a `false` flag is not written, so stories stored before it existed keep their
+/// bytes.
+fn is_false(flag: &bool) -> bool {
+    !*flag
 }
 
 impl Item {
@@ -304,7 +322,24 @@ impl fmt::Display for ErrorClass {
 
 #[cfg(test)]
 mod tests {
-    use super::ErrorClass;
+    use super::{ErrorClass, ItemKey};
+
+    #[test]
+    fn key_bytes_stay_as_stored() {
+        // The store indexes stories by these bytes, and public guids are derived from them.
+        let guid = ItemKey::Guid {
+            source: "scjjrb".into(),
+            guid: "36551".into(),
+        };
+        assert_eq!(guid.to_bytes(), b"g\x1fscjjrb\x1f36551");
+        let link = ItemKey::Link("https://example.com/a".into());
+        assert_eq!(link.to_bytes(), b"l\x1fhttps://example.com/a");
+        let content = ItemKey::Content {
+            source: "scjjrb".into(),
+            hash: "0f1e".into(),
+        };
+        assert_eq!(content.to_bytes(), b"c\x1fscjjrb\x1f0f1e");
+    }
 
     #[test]
     fn error_classes_show_their_json_name() {

@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
         source: "s",
         outlet: &outlet,
         base: &base,
+        site: feed.link.as_deref(),
         now,
     };
     for raw in &feed.items {

@@ -86,9 +86,15 @@ pub fn document_keys(
     let identities: Vec<Identity<'_>> = stories
         .iter()
         .zip(&links)
-        .map(|(story, link)| Identity {
-            guid: story.borrow().guid.as_deref(),
-            canonical_link: Some(link),
+        .map(|(story, link)| {
+            let story = story.borrow();
+            // A story with no link of its own is known by its content, not its site's link.
+            let linkless = story.item.linkless;
+            Identity {
+                guid: story.guid.as_deref(),
+                canonical_link: (!linkless).then_some(link.as_str()),
+                content: linkless.then_some((story.item.title.as_str(), story.text.as_str())),
+            }
         })
         .collect();
     let mut trust = GuidTrust::Trusted;
@@ -155,7 +161,7 @@ fn judge(
 
 /// Commits the stories of one document of `source`: records guids judged unstable, then
 /// stores each story according to its identity. One [`Change`] per story that has a key, in
-/// order; a story with no key (neither a usable guid nor a link) could never be recognised
+/// order; a story with no key (no usable guid, no link, no content) could never be recognised
 /// again and is skipped rather than stored anew on every run.
 ///
 /// `&mut Writer`: the caller holds the run's one write path for the whole document.

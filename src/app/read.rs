@@ -106,7 +106,7 @@ pub struct Read {
     pub guids: Guids,
     /// Every new story of the document, once each, in its order.
     pub stories: Vec<ReadStory>,
-    /// Items with no usable link and no text: one line each.
+    /// Items with no title and no text: one line each.
     pub skipped: Vec<String>,
     /// Links the document gives more than once, with how often: one story is kept.
     pub repeated: Vec<(String, usize)>,
@@ -166,12 +166,13 @@ impl Read {
 pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, ReadError> {
     let rule = reader.rule;
     let decoded = decode(document.bytes, document.content_type, rule.encoding);
-    let (raws, ttl) = match (&rule.kind, &rule.list) {
+    // The stories, the feed's `ttl`, and the site the feed names (the link of a story without one).
+    let (raws, ttl, site) = match (&rule.kind, &rule.list) {
         (SourceKind::Page, Some(list)) => {
             let raws = page::list_stories(decoded.text, document.url, list, reader.tz, reader.now)
                 .await
                 .map_err(ReadError::List)?;
-            (raws, None)
+            (raws, None, None)
         }
         _ => {
             let feed = parse_feed(&decoded.text, Some(document.url), reader.tz, reader.now)
@@ -179,7 +180,7 @@ pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, R
                     url: document.url.to_string(),
                     source,
                 })?;
-            (feed.items, feed.ttl)
+            (feed.items, feed.ttl, feed.link)
         }
     };
     tracing::debug!(source = %rule.id, items = raws.len(), encoding = decoded.encoding.name(), "read");
@@ -191,6 +192,7 @@ pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, R
         source: &rule.id,
         outlet: &outlet,
         base: document.url,
+        site: site.as_deref(),
         now: reader.now,
     };
     let mut skipped = Vec::new();
@@ -245,7 +247,8 @@ pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, R
             page: None,
             fate: Fate::Kept,
         };
-        if page::reads_pages(rule) {
+        // A story without a link of its own has no page to read: the feed's text is all of it.
+        if page::reads_pages(rule) && !next.story.item.linkless {
             // Known stories are not fetched again; new ones are read from their own page.
             if let Some(store) = reader.store
                 && identity::is_known(store, story_keys)?

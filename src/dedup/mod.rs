@@ -15,6 +15,11 @@
 //!    applied: a link on `m.example.com` is compared as the same link on `www.example.com`.
 //!    A link that several stories of one document share (all pointing at the home page) is left
 //!    to the guids for the stories that have one ([`usable_links`]).
+//!
+//!    A story with **no link of its own** (an RSS item with only a title and a description) is
+//!    also recognised by its content: the source and a hash of its title and text
+//!    ([`content_key`]). Two such stories of one document with the same title and text are one
+//!    story; one whose text changes is a new story, as in the feed readers that do the same.
 //! 3. **Near-duplicate text across sources**: a MinHash sketch ([`sketch::Sketch`]) of the
 //!    normalised title and body over character 5-grams (Chinese has no spaces to split words
 //!    on); two stories of different sources whose dates are at most the window apart (7 days by
@@ -85,6 +90,9 @@ pub struct Identity<'a> {
     pub guid: Option<&'a str>,
     /// The canonical link, when the story has a link.
     pub canonical_link: Option<&'a str>,
+    /// The title and visible text of a story with no link of its own, which recognise it
+    /// ([`content_key`]); `None` for a story with a link.
+    pub content: Option<(&'a str, &'a str)>,
 }
 
 /// The guids of a document that are unique in it (rule 1's first condition).
@@ -121,10 +129,12 @@ pub fn usable_links<'a>(
         .collect()
 }
 
-/// The keys of each story of one document, in order of preference.
+/// The keys of each story of one document, in order of preference: its guid, its link, and for
+/// a story with no link of its own, its content (last, so that its guid, when it has one, names
+/// it; and first when it has none).
 ///
-/// A story with neither a usable guid nor a link gets no keys: it cannot be recognised again,
-/// so the caller must skip it rather than store it on every run.
+/// A story with neither a usable guid, nor a link, nor content gets no keys: it cannot be
+/// recognised again, so the caller must skip it rather than store it on every run.
 pub fn keys_for_document(
     source: &str,
     stories: &[Identity<'_>],
@@ -138,7 +148,8 @@ pub fn keys_for_document(
     guids
         .into_iter()
         .zip(links)
-        .map(|(guid, link)| {
+        .zip(stories)
+        .map(|((guid, link), story)| {
             let mut keys = Vec::with_capacity(2);
             if let Some(guid) = guid {
                 keys.push(ItemKey::Guid {
@@ -149,9 +160,23 @@ pub fn keys_for_document(
             if let Some(link) = link {
                 keys.push(ItemKey::Link(link.to_owned()));
             }
+            if let Some((title, text)) = story.content {
+                keys.push(ItemKey::Content {
+                    source: source.to_owned(),
+                    hash: content_key(title, text),
+                });
+            }
             keys
         })
         .collect()
+}
+
+/// The hash that recognises a story with no link of its own: its title and visible text, with
+/// white space left out (what an HTML-to-text conversion most often spells differently).
+/// Stories are stored under it: it must never change.
+pub fn content_key(title: &str, text: &str) -> String {
+    let compact = |s: &str| s.split_whitespace().collect::<String>();
+    content_hash(&[compact(title), compact(text)])
 }
 
 /// What the store knew about one story of a document, for [`judge_guids`].

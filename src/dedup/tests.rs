@@ -5,6 +5,7 @@ fn identity<'a>(guid: Option<&'a str>, link: Option<&'a str>) -> Identity<'a> {
     Identity {
         guid,
         canonical_link: link,
+        content: None,
     }
 }
 
@@ -25,6 +26,7 @@ pub(crate) fn item(link: &str) -> Item {
         first_seen: at,
         content_hash: "h1".into(),
         provenance: vec![],
+        linkless: false,
     }
 }
 
@@ -203,4 +205,51 @@ fn classify_compares_content_hashes() {
         classify(Some(&stored), &changed),
         Change::Updated { id: "abc".into() }
     );
+}
+
+// An RSS item with a title and a description and nothing else is still a story.
+#[test]
+fn stories_without_a_link_are_known_by_their_content() {
+    let linkless = |guid, title, text| Identity {
+        guid,
+        canonical_link: None,
+        content: Some((title, text)),
+    };
+    let stories = [
+        linkless(None, "川渝合作", "成渝两地 签署协议"),
+        linkless(None, "川渝合作", "成渝两地签署协议\n"),
+        linkless(None, "川渝合作", "成渝两地签署补充协议"),
+        linkless(Some("g7"), "滇黔", "沿边开放"),
+    ];
+    let keys = keys_for_document("fgw", &stories, GuidTrust::Trusted);
+    let content = |title: &str, text: &str| ItemKey::Content {
+        source: "fgw".into(),
+        hash: content_key(title, text),
+    };
+    assert_eq!(keys[0], vec![content("川渝合作", "成渝两地签署协议")]);
+    // Stored stories are found under these bytes, and the public guid is derived from them.
+    assert_eq!(
+        content_key("川渝合作", "成渝两地签署协议"),
+        "e6c8604b04da8d1b05e91eb12f2d7c88"
+    );
+    assert_eq!(story_id(&keys[0][0]), "7161c4a8fcc99d71b9102e31fe7315c4");
+    assert_eq!(
+        keys[1], keys[0],
+        "white space aside, the same content is the same story"
+    );
+    assert_ne!(keys[2], keys[0]);
+    assert_eq!(
+        keys[3],
+        vec![
+            ItemKey::Guid {
+                source: "fgw".into(),
+                guid: "g7".into()
+            },
+            content("滇黔", "沿边开放")
+        ],
+        "the guid names it; its content is its key when the guids turn out unstable"
+    );
+    let other_source = keys_for_document("cqrb", &stories[..1], GuidTrust::Trusted);
+    assert_ne!(other_source[0], keys[0], "content keys are per source");
+    assert_ne!(story_id(&keys[0][0]), story_id(&other_source[0][0]));
 }

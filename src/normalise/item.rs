@@ -1,6 +1,10 @@
 //! One [`RawItem`] → one [`Item`] ready for identity and the store: absolute clean link, plain
 //! title, sanitized body with absolute URLs, plain summary, a date that is a real instant.
 //!
+//! A story whose item gives no usable link (none, or one that is no web address) is kept, as
+//! feed readers keep it: it is marked [`Item::linkless`] and takes the site its source names as
+//! its link (identity then goes by its guid or its content, see `dedup`).
+//!
 //! Must not: decide identity (the `id` stays empty; `dedup` and `app` fill it) or filter.
 
 use chrono::{DateTime, Utc};
@@ -21,14 +25,15 @@ pub struct ItemContext<'a> {
     pub outlet: &'a Outlet,
     /// The URL the document came from, after redirects.
     pub base: &'a Url,
+    /// The site the document names as its own (a feed's channel link), as written: the link of
+    /// a story that has none. `None`: the document's URL stands for it.
+    pub site: Option<&'a str>,
     pub now: DateTime<Utc>,
 }
 
 /// Why a story could not become an item.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SkipReason {
-    #[error("no usable link")]
-    NoLink,
     #[error("no title and no text")]
     Empty,
 }
@@ -37,7 +42,8 @@ pub enum SkipReason {
 #[derive(Debug, Clone)]
 pub struct Normalised {
     pub item: Item,
-    /// The story's link as an absolute URL (before canonicalisation).
+    /// The story's link as an absolute URL (before canonicalisation); for a linkless story, the
+    /// site's.
     pub url: Url,
     /// The visible text of its body ([`html_to_text`] of `item.content_html`).
     pub text: String,
@@ -46,7 +52,7 @@ pub struct Normalised {
 }
 
 pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised, SkipReason> {
-    let url = raw
+    let own = raw
         .link
         .as_deref()
         .and_then(|href| resolve(ctx.base, href))
@@ -56,9 +62,14 @@ pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised
                 .as_deref()
                 .filter(|g| g.starts_with("http://") || g.starts_with("https://"))
                 .and_then(|g| resolve(ctx.base, g))
-        })
-        .map(|u| clean_link(&u))
-        .ok_or(SkipReason::NoLink)?;
+        });
+    let linkless = own.is_none();
+    let url = clean_link(
+        &own.or_else(|| ctx.site.and_then(|site| resolve(ctx.base, site)))
+            .unwrap_or_else(|| ctx.base.clone()),
+    );
+    // Relative URLs in the body resolve against the story's page, or the document it came in.
+    let body_base = if linkless { ctx.base } else { &url };
 
     let body_html = raw
         .content
@@ -67,7 +78,7 @@ pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised
         .unwrap_or("");
     // White space around the body means nothing in HTML, and feed readers (beatwire's own
     // parser included) trim it: kept, the story would read back as a changed one.
-    let content_html = sanitize(body_html, &url).trim().to_owned();
+    let content_html = sanitize(body_html, body_base).trim().to_owned();
     let body_text = html_to_text(&content_html);
     // A blank summary is none: the body speaks for the story (as feed readers do).
     let summary_source = raw
@@ -109,6 +120,7 @@ pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised
         outlet: ctx.outlet.clone(),
         first_seen: ctx.now,
         provenance: Vec::new(),
+        linkless,
     };
     Ok(Normalised {
         item,
@@ -128,6 +140,7 @@ mod tests {
             source: "scjjrb",
             outlet,
             base,
+            site: None,
             now: Utc.with_ymd_and_hms(2019, 1, 1, 0, 0, 0).unwrap(),
         }
     }
@@ -190,23 +203,49 @@ mod tests {
     }
 
     #[test]
-    fn no_link_is_skipped_and_permalink_guids_are_used() {
+    fn a_story_without_a_link_takes_the_site_and_permalink_guids_are_used() {
         let outlet = Outlet::default();
-        let base = Url::parse("http://example.com/").unwrap();
+        let base = Url::parse("http://example.com/rss/feed.xml").unwrap();
         let raw = RawItem {
             title: Some("标题".into()),
+            link: Some("javascript:void(0)".into()),
+            content: Some("<img src=\"pic/1.jpg\">正文".into()),
             ..Default::default()
         };
+        let n = normalise_item(&raw, &ctx(&outlet, &base)).unwrap();
+        assert!(n.item.linkless);
+        assert_eq!(n.item.link, "http://example.com/rss/feed.xml");
+        assert!(
+            n.item
+                .content_html
+                .contains("http://example.com/rss/pic/1.jpg"),
+            "the body resolves against the document: {}",
+            n.item.content_html
+        );
+        let site = ItemContext {
+            site: Some("/"),
+            ..ctx(&outlet, &base)
+        };
         assert_eq!(
-            normalise_item(&raw, &ctx(&outlet, &base)).unwrap_err(),
-            SkipReason::NoLink
+            normalise_item(&raw, &site).unwrap().item.link,
+            "http://example.com/"
         );
         let raw = RawItem {
             guid: Some("http://example.com/a/2.htm".into()),
+            link: None,
             ..raw
         };
         let n = normalise_item(&raw, &ctx(&outlet, &base)).unwrap();
         assert_eq!(n.item.link, "http://example.com/a/2.htm");
+        assert!(!n.item.linkless);
+        let empty = RawItem {
+            link: Some("http://example.com/a/3.htm".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            normalise_item(&empty, &ctx(&outlet, &base)).unwrap_err(),
+            SkipReason::Empty
+        );
     }
 
     #[test]

@@ -10,15 +10,18 @@
 //! Must not: touch the network or the store, resolve links or sanitize HTML (that is `normalise`).
 
 mod balance;
+mod legacy;
 mod lenient;
 mod repair;
 mod scan;
 
 use std::borrow::Cow;
 
+use base64::Engine;
+use base64::engine::general_purpose::{GeneralPurpose, PAD_INDIFFERENT};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use feed_rs::model::{Entry, FeedType, Link};
+use feed_rs::model::{Content, Entry, FeedType, Link};
 use serde::Serialize;
 use url::Url;
 
@@ -105,6 +108,8 @@ fn parse_strict(
     now: DateTime<Utc>,
 ) -> Result<ParsedFeed, ParseError> {
     let text = as_utf8_prolog(text);
+    let legacy = legacy::rewrite(&text);
+    let text = legacy.text;
     let parser = feed_rs::parser::Builder::new()
         .base_uri(base.map(Url::as_str))
         // An empty id marks an entry that had none, so identity can fall back to its link.
@@ -127,14 +132,28 @@ fn parse_strict(
         },
         other => ParseError::Malformed(other.to_string()),
     })?;
+    let format = legacy.format.unwrap_or(match feed.feed_type {
+        FeedType::Atom => FeedFormat::Atom,
+        FeedType::JSON => FeedFormat::JsonFeed,
+        FeedType::RSS0 => FeedFormat::Rss0,
+        FeedType::RSS1 => FeedFormat::Rss1,
+        FeedType::RSS2 => FeedFormat::Rss2,
+    });
+    if legacy.linkless > 0
+        && let Some(mut scanned) = scan::scan(&text, tz, now)
+        && scanned.items.len() > feed.entries.len()
+    {
+        // feed-rs drops an RSS 1.0 (or 0.90) item without a link; the scan reads them all.
+        scanned.format = format;
+        scanned.ttl = feed.ttl;
+        scanned.lenient = vec![format!(
+            "read {} items without a link with the tolerant scan",
+            legacy.linkless
+        )];
+        return Ok(scanned);
+    }
     Ok(ParsedFeed {
-        format: match feed.feed_type {
-            FeedType::Atom => FeedFormat::Atom,
-            FeedType::JSON => FeedFormat::JsonFeed,
-            FeedType::RSS0 => FeedFormat::Rss0,
-            FeedType::RSS1 => FeedFormat::Rss1,
-            FeedType::RSS2 => FeedFormat::Rss2,
-        },
+        format,
         title: feed.title.map(|t| t.content.trim().to_owned()),
         link: alternate_link(&feed.links),
         ttl: feed.ttl,
@@ -153,7 +172,7 @@ fn raw_item(entry: Entry) -> RawItem {
         link: alternate_link(&entry.links),
         title: entry.title.and_then(|t| non_empty(t.content)),
         summary: entry.summary.and_then(|t| non_empty(t.content)),
-        content: entry.content.and_then(|c| c.body).and_then(non_empty),
+        content: entry.content.and_then(content_body).and_then(non_empty),
         published: entry.published.or(entry.updated),
         updated: entry.updated,
         authors: entry
@@ -167,6 +186,38 @@ fn raw_item(entry: Entry) -> RawItem {
             .filter_map(|c| c.label.and_then(non_empty).or_else(|| non_empty(c.term)))
             .collect(),
     }
+}
+
+/// The text of a content element. A media type that is not text or XML says the body is that
+/// document in base64 (RFC 4287, 4.1.3.3): read when it decodes to UTF-8 text, dropped when it
+/// decodes to anything else (an image is no story text), kept as written when it is no base64.
+fn content_body(content: Content) -> Option<String> {
+    let body = content.body?;
+    let media = content.content_type.to_string().to_ascii_lowercase();
+    if text_media(&media) {
+        return Some(body);
+    }
+    match base64_decoded(&body) {
+        Some(bytes) => String::from_utf8(bytes).ok(),
+        None => Some(body),
+    }
+}
+
+/// A media type whose documents are text (HTML and XML included).
+fn text_media(media: &str) -> bool {
+    media.starts_with("text/")
+        || media.contains("html")
+        || media.ends_with("/xml")
+        || media.ends_with("+xml")
+}
+
+/// Base64 as written in feeds: padded or not, wrapped over lines.
+const BASE64: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, PAD_INDIFFERENT);
+
+/// The bytes a base64 text stands for; `None` when it is no base64.
+fn base64_decoded(encoded: &str) -> Option<Vec<u8>> {
+    let compact: String = encoded.split_ascii_whitespace().collect();
+    BASE64.decode(compact).ok()
 }
 
 /// The link a reader follows: the first `alternate` (or rel-less) link, else the first at all.
@@ -343,6 +394,32 @@ mod tests {
         assert_eq!(item.authors, vec!["张三"]);
         assert_eq!(item.categories, vec!["交通"]);
         assert_eq!(item.content.as_deref(), Some("<p>正文</p>"));
+    }
+
+    #[test]
+    fn atom_content_of_a_media_type_that_is_not_text_is_base64() {
+        let entry = |content: &str| {
+            format!(
+                "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>t</title>{content}</entry></feed>"
+            )
+        };
+        let content = |doc: String| {
+            parse_feed(&doc, None, SHANGHAI, now()).unwrap().items[0]
+                .content
+                .clone()
+        };
+        // "<p>川渝</p>" and the first bytes of a PNG image.
+        let text =
+            entry(r#"<content type="application/octet-stream">PHA+5bed5rid PC9wPg==</content>"#);
+        assert_eq!(content(text).as_deref(), Some("<p>川渝</p>"));
+        let image = entry(r#"<content type="image/png">iVBORw0KGgo=</content>"#);
+        assert_eq!(content(image), None, "an image is no story text");
+        let html = entry(r#"<content type="html">PHA+</content>"#);
+        assert_eq!(
+            content(html).as_deref(),
+            Some("PHA+"),
+            "html is read as written"
+        );
     }
 
     #[test]

@@ -36,9 +36,9 @@ impl TextRepairs {
     }
 }
 
-/// Root elements of the XML feed formats (CDF's `CHANNEL` too), matched on the tag name as
-/// written.
-const ROOTS: [&str; 5] = ["rss", "feed", "rdf:RDF", "RDF", "CHANNEL"];
+/// Root elements of the XML feed formats (CDF's `CHANNEL` too, and `rdf`, a lowercase RDF root
+/// some generators write), matched on the tag name as written.
+const ROOTS: [&str; 6] = ["rss", "feed", "rdf:RDF", "RDF", "rdf", "CHANNEL"];
 
 /// The text from the root element on, with the entity, `&` and character repairs made; `None`
 /// when no feed root element is found outside comments.

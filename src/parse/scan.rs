@@ -4,8 +4,9 @@
 //! Owns: which element names mean title, link, id, date, summary, content and author across
 //! RSS 0.9x/1.0/2.0 and Atom, read by local name so any namespace prefix works.
 //!
-//! Must not: keep an item without a title or a link (a scan that cannot tell what an item is
-//! keeps nothing rather than a wrong item).
+//! Must not: keep an item with no title, no link and no text (a scan that cannot tell what an
+//! item is keeps nothing rather than a wrong item; RSS asks an item for a title or a
+//! description, and one of them is enough).
 //!
 //! quick-xml reads the events; the field mapping is written here because feed-rs, the crate that
 //! knows these formats, is the parser that just refused the document.
@@ -15,7 +16,7 @@ use chrono_tz::Tz;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
-use super::{FeedFormat, ParsedFeed};
+use super::{FeedFormat, ParsedFeed, base64_decoded};
 use crate::model::RawItem;
 use crate::normalise::date::parse_date;
 
@@ -71,8 +72,9 @@ pub(super) fn scan(text: &str, tz: Tz, now: DateTime<Utc>) -> Option<ParsedFeed>
     let mut channel = Fields::default();
     let mut item: Option<(Fields, usize)> = None;
     let mut items = Vec::new();
-    // The field being read, the depth of its element, and its text so far.
-    let mut reading: Option<(Field, usize, String)> = None;
+    // The field being read, the depth of its element, its text so far, and whether that text is
+    // base64 (a media type that is not text).
+    let mut reading: Option<(Field, usize, String, bool)> = None;
     let mut depth = 0usize;
     loop {
         let event = reader.read_event().ok()?;
@@ -119,8 +121,8 @@ pub(super) fn scan(text: &str, tz: Tz, now: DateTime<Utc>) -> Option<ParsedFeed>
                         && let Some(term) = attribute(&start, b"term")
                     {
                         fields.categories.push(term);
-                    } else if !empty && !binary(&start) {
-                        reading = Some((f, depth, String::new()));
+                    } else if !empty {
+                        reading = Some((f, depth, String::new(), binary(&start)));
                     }
                 }
                 if !empty {
@@ -129,18 +131,18 @@ pub(super) fn scan(text: &str, tz: Tz, now: DateTime<Utc>) -> Option<ParsedFeed>
             }
             Event::Start(_) if !empty => depth += 1,
             Event::Text(t) => {
-                if let Some((_, _, buf)) = reading.as_mut() {
+                if let Some((_, _, buf, _)) = reading.as_mut() {
                     let raw = String::from_utf8_lossy(&t);
                     buf.push_str(&quick_xml::escape::unescape(&raw).unwrap_or(raw.clone()));
                 }
             }
             Event::CData(c) => {
-                if let Some((_, _, buf)) = reading.as_mut() {
+                if let Some((_, _, buf, _)) = reading.as_mut() {
                     buf.push_str(&String::from_utf8_lossy(&c));
                 }
             }
             Event::GeneralRef(r) => {
-                if let Some((_, _, buf)) = reading.as_mut() {
+                if let Some((_, _, buf, _)) = reading.as_mut() {
                     let name = String::from_utf8_lossy(&r).into_owned();
                     let resolved = match r.resolve_char_ref() {
                         Ok(Some(c)) => Some(c.to_string()),
@@ -151,12 +153,20 @@ pub(super) fn scan(text: &str, tz: Tz, now: DateTime<Utc>) -> Option<ParsedFeed>
             }
             Event::End(_) => {
                 depth = depth.saturating_sub(1);
-                if let Some((f, at, _)) = &reading
+                if let Some((_, at, _, _)) = &reading
                     && *at == depth
+                    && let Some((f, _, text, base64)) = reading.take()
                 {
-                    let (f, text) = (*f, reading.take().map(|(_, _, t)| t).unwrap_or_default());
                     let fields = item.as_mut().map_or(&mut channel, |(fields, _)| fields);
-                    store(fields, f, text);
+                    // Base64 is read when it is text; other data (an image) is no field's text.
+                    let text = if base64 {
+                        base64_decoded(&text).and_then(|b| String::from_utf8(b).ok())
+                    } else {
+                        Some(text)
+                    };
+                    if let Some(text) = text {
+                        store(fields, f, text);
+                    }
                 } else if let Some((_, at)) = &item
                     && *at == depth
                     && reading.is_none()
@@ -208,7 +218,11 @@ fn store(fields: &mut Fields, f: Field, text: String) {
 }
 
 fn raw_item(fields: Fields, tz: Tz, now: DateTime<Utc>) -> Option<RawItem> {
-    if fields.title.is_none() && fields.link.is_none() {
+    if fields.title.is_none()
+        && fields.link.is_none()
+        && fields.summary.is_none()
+        && fields.content.is_none()
+    {
         return None;
     }
     let updated = fields.updated.and_then(|d| parse_date(&d, tz, now));
@@ -260,7 +274,7 @@ fn known_prefix(start: &BytesStart<'_>, local: &[u8]) -> bool {
         )
 }
 
-/// A text construct of a media type that is not text (base64 data): not read as text.
+/// A text construct of a media type that is not text: its text is base64.
 fn binary(start: &BytesStart<'_>) -> bool {
     attribute(start, b"type").is_some_and(|t| {
         !(matches!(t.as_str(), "text" | "html" | "xhtml")
@@ -308,14 +322,16 @@ mod tests {
     }
 
     #[test]
-    fn an_item_with_neither_title_nor_link_is_not_kept() {
-        let doc = "<rss version=\"0.91\"><channel><item><description>x</description></item>\
+    fn an_item_with_no_title_link_or_text_is_not_kept() {
+        let doc = "<rss version=\"0.91\"><channel><item><pubDate>2018-12-24</pubDate></item>\
+<item><description>只有摘要</description></item>\
 <item><title>t</title><pubDate>2018-12-24 11:06:36</pubDate><dc:date>1999</dc:date></item></channel></rss>";
         let feed = scan(doc, SHANGHAI, now()).unwrap();
         assert_eq!(feed.format, FeedFormat::Rss0);
-        assert_eq!(feed.items.len(), 1);
+        assert_eq!(feed.items.len(), 2);
+        assert_eq!(feed.items[0].summary.as_deref(), Some("只有摘要"));
         assert_eq!(
-            feed.items[0].published,
+            feed.items[1].published,
             Some(Utc.with_ymd_and_hms(2018, 12, 24, 3, 6, 36).unwrap()),
             "the first date wins"
         );

@@ -130,12 +130,18 @@ fn to_entry(
                 label: None,
             })
             .collect(),
-        links: vec![Link {
-            href: xml_text(&item.link).into_owned(),
-            rel: "alternate".to_owned(),
-            mime_type: Some("text/html".to_owned()),
-            ..Link::default()
-        }],
+        // A story with no page of its own links nowhere, unless it has no content either: an
+        // entry without content needs an alternate link (RFC 4287 §4.1.1), its source's site.
+        links: if item.linkless && !content.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![Link {
+                href: xml_text(&item.link).into_owned(),
+                rel: "alternate".to_owned(),
+                mime_type: Some("text/html".to_owned()),
+                ..Link::default()
+            }]
+        },
         summary: (!summary.trim().is_empty()).then(|| Text {
             value: summary.into_owned(),
             r#type: TextType::Text,

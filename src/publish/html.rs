@@ -118,7 +118,11 @@ pub fn to_html(channel: &Channel, items: &[Item]) -> String {
 fn story(channel: &Channel, item: &Item) -> Markup {
     html! {
         article {
-            h2 { a href=(item.link) { (item.title) } }
+            @if item.linkless {
+                h2 { (item.title) }
+            } @else {
+                h2 { a href=(item.link) { (item.title) } }
+            }
             p.meta {
                 @if !item.outlet.name.is_empty() {
                     span.outlet { (item.outlet.name) }

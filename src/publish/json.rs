@@ -42,7 +42,9 @@ struct Author<'a> {
 #[derive(Serialize)]
 struct JsonItem<'a> {
     id: &'a str,
-    url: &'a str,
+    /// None for a story with no page of its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
     title: &'a str,
     #[serde(skip_serializing_if = "str::is_empty")]
     content_html: Cow<'a, str>,
@@ -93,7 +95,7 @@ pub fn to_json_feed(channel: &Channel, items: &[Item]) -> Result<Vec<u8>, serde_
             .into_iter()
             .map(|item| JsonItem {
                 id: &item.id,
-                url: &item.link,
+                url: (!item.linkless).then_some(item.link.as_str()),
                 title: &item.title,
                 content_html: content_with_footer(item, &channel.language),
                 summary: &item.summary,

@@ -249,6 +249,65 @@ mod tests {
             .expect("fixture items parse")
     }
 
+    // A feed item with only a title and a description is kept (see `normalise::item`): it is
+    // published with its guid and no link of its own in any format.
+    #[test]
+    fn a_story_without_a_page_of_its_own_is_published_without_a_link() {
+        let mut items = items();
+        let site = "https://www.scjjrb.example/";
+        items[0].linkless = true;
+        items[0].link = site.to_owned();
+        let id = items[0].id.clone();
+
+        let rss = to_rss(&channel(), &items);
+        let feed = feed_rs::parser::parse(rss.as_bytes()).expect("the RSS parses");
+        let entry = feed.entries.iter().find(|e| e.id == id).expect("published");
+        assert!(entry.links.is_empty(), "{:?}", entry.links);
+        assert!(rss.contains(&format!("<guid isPermaLink=\"false\">{id}</guid>")));
+        assert!(
+            feed.entries
+                .iter()
+                .filter(|e| e.id != id)
+                .all(|e| !e.links.is_empty()),
+            "the other stories keep their links"
+        );
+
+        let atom = to_atom(&channel(), &items);
+        let feed = feed_rs::parser::parse(atom.as_bytes()).expect("the Atom parses");
+        let entry = feed
+            .entries
+            .iter()
+            .find(|e| e.id.ends_with(&id))
+            .expect("published");
+        assert!(entry.links.is_empty(), "{:?}", entry.links);
+        let mut bare = items[0].clone();
+        bare.content_html.clear();
+        bare.summary.clear();
+        bare.provenance.clear();
+        let atom = to_atom(&channel(), &[bare]);
+        assert!(
+            atom.contains(&format!("<link href=\"{site}\" rel=\"alternate\"")),
+            "an entry without content keeps an alternate link: {atom}"
+        );
+
+        let json: serde_json::Value =
+            serde_json::from_slice(&to_json_feed(&channel(), &items).expect("JSON"))
+                .expect("parses");
+        let story = json["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["id"] == id.as_str())
+            .expect("published");
+        assert!(story.get("url").is_none(), "{story}");
+
+        let html = to_html(&channel(), &items);
+        assert!(
+            html.contains(&format!("<h2>{}</h2>", items[0].title)),
+            "{html}"
+        );
+    }
+
     #[test]
     fn order_is_published_desc_then_id() {
         let items = items();

@@ -93,7 +93,8 @@ fn to_rss_item(channel: &Channel, item: &Item) -> ::rss::Item {
 
     ItemBuilder::default()
         .title(xml_text(&item.title).into_owned())
-        .link(xml_text(&item.link).into_owned())
+        // A story with no page of its own has no link: its guid (never a permalink) names it.
+        .link((!item.linkless).then(|| xml_text(&item.link).into_owned()))
         .description(non_empty(&item.summary))
         .content(non_empty(&content_with_footer(item, &channel.language)))
         .guid(Guid {

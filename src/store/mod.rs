@@ -345,6 +345,7 @@ mod tests {
             first_seen: published,
             content_hash: "h1".to_owned(),
             provenance: vec![],
+            linkless: false,
         }
     }
 

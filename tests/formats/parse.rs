@@ -1,5 +1,6 @@
-//! `beatwire parse --json` on broken feed documents the project wrote (`fixtures/parse/`): each
-//! is read by the lenient fallback, says so, and keeps the right title, link and date per item.
+//! `beatwire parse --json` on feed documents the project wrote (`fixtures/parse/`): broken ones
+//! are read by the lenient fallback, say so, and keep the right title, link and date per item;
+//! older versions (Atom 0.3, RSS 0.90, `<rss>` without a version) are read as they are.
 
 use crate::common;
 
@@ -165,7 +166,8 @@ fn entries_feed_rs_refuses_are_read_by_the_tolerant_scan() {
     let first = &doc["items"][0];
     assert_eq!(first["id"], "urn:sc:88");
     assert_eq!(first["author"][0], "王五");
-    assert_eq!(first["summary"], Value::Null, "base64 is not read as text");
+    // Base64 of a media type that is not text is read when it decodes to text.
+    assert_eq!(first["summary"], "川上将见");
     assert_eq!(
         doc["items"][1]["summary"],
         "会议在成都举行\u{2014}九省区代表出席"
@@ -181,4 +183,107 @@ fn a_well_formed_feed_is_read_strictly() {
     let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(doc.get("lenient"), None);
     assert_eq!(doc.get("warnings"), None);
+}
+
+// See: "Every feed format feedparser reads" (Atom 0.3 read as an empty feed).
+#[test]
+fn an_atom_03_feed_is_read_with_its_dates_and_content() {
+    let doc = parse("atom03.xml");
+    assert_eq!(doc["format"], "atom");
+    assert_eq!(doc.get("lenient"), None, "{doc}");
+    assert_eq!(doc["title"], "西南协作与开放");
+    assert_eq!(doc["link"], "http://xn.example.cn/");
+    assert_eq!(
+        items(&doc),
+        owned(&[
+            (
+                "成渝经济区区域规划编制工作启动",
+                "http://xn.example.cn/2005/06/03/101.html",
+                // `issued` without a zone is the source's (China time); not `created`.
+                "2005-06-03T08:30:00+08:00"
+            ),
+            (
+                "渝黔交通合作协议签署",
+                "http://xn.example.cn/2005/06/02/99.html",
+                "2005-06-02T16:00:00+08:00"
+            ),
+            (
+                "滇中城市群<b>一体化</b>发展论坛举行",
+                "http://xn.example.cn/2005/06/01/97.html",
+                // No `issued`: `modified`.
+                "2005-06-01T18:00:00+08:00"
+            ),
+        ])
+    );
+    let [first, second, third] = [0, 1, 2].map(|i| &doc["items"][i]);
+    assert_eq!(first["id"], "tag:xn.example.cn,2005:101");
+    assert_eq!(first["author"][0], "陈家明");
+    assert_eq!(
+        first["content"],
+        "<p>成渝两地发展改革部门在成都召开联席会议。</p>"
+    );
+    assert_eq!(
+        second["content"], "<p>贵州省与重庆市签署交通合作协议，渝贵铁路将加密开行。</p>",
+        "mode=\"base64\" is decoded"
+    );
+    assert_eq!(second["summary"], "渝贵铁路<b>加密开行</b>");
+    assert_eq!(third["summary"], "昆明、曲靖、玉溪、楚雄四地代表出席。");
+}
+
+// See: "Every feed format feedparser reads" (a news site's RSS 0.90 feed read as empty).
+#[test]
+fn an_rss_090_feed_is_read() {
+    let doc = parse("rss090.xml");
+    assert_eq!(doc["format"], "rss0");
+    assert_eq!(doc.get("lenient"), None, "{doc}");
+    assert_eq!(doc["title"], "西南经济新闻");
+    assert_eq!(doc["link"], "http://news.example.cn/");
+    assert_eq!(
+        items(&doc),
+        owned(&[
+            (
+                "川渝签署深化合作行动计划",
+                "http://news.example.cn/show.php?id=2001",
+                ""
+            ),
+            (
+                "贵州与四川共建赤水河流域生态经济带",
+                "http://news.example.cn/show.php?id=2000",
+                ""
+            ),
+            (
+                "云南沿边开放试验区建设提速",
+                "http://news.example.cn/show.php?id=1999",
+                ""
+            ),
+        ])
+    );
+}
+
+// An `<rss>` with no version is read as RSS 2.0, an item without a link included.
+#[test]
+fn rss_without_a_version_is_read_with_an_item_that_has_no_link() {
+    let doc = parse("rss-no-version.xml");
+    assert_eq!(doc["format"], "rss2");
+    assert_eq!(doc.get("lenient"), None, "{doc}");
+    assert_eq!(
+        items(&doc),
+        owned(&[
+            (
+                "县政府召开川渝合作工作推进会",
+                "http://xian.example.cn/zwdt/2019/0105/318.html",
+                "2019-01-05T15:20:00+08:00"
+            ),
+            (
+                "关于春节期间川渝毗邻地区道路通行的通告",
+                "",
+                "2019-01-04T09:00:00+08:00"
+            ),
+        ])
+    );
+    assert_eq!(doc["items"][1]["id"], Value::Null);
+    assert_eq!(
+        doc["items"][1]["summary"],
+        "春节期间，川渝毗邻地区主要道路实行交通管制，请过往车辆提前规划路线。"
+    );
 }

@@ -216,6 +216,7 @@ async fn a_full_text_feed_gets_each_new_story_body_from_its_page() {
          <pubDate>Thu, 03 Jan 2019 09:30:00 +0800</pubDate><description>两地将在基础设施、产业协作等领域深化合作。</description></item>\
          <item><title>川南渝西共建产业协作走廊</title><link>{0}/jjxz/missing.htm</link><guid>zgrb-0</guid>\
          <description>川南经济区与渝西地区商定共建成渝产业协作走廊。</description></item>\
+         <item><title>滇中城市群规划发布</title><description>规划提出加快建设滇中城市群。</description></item>\
          </channel></rss>",
         format_args!("http://{}", site.addr),
         STORIES[0]
@@ -233,13 +234,12 @@ async fn a_full_text_feed_gets_each_new_story_body_from_its_page() {
     let report = app::run(&config, &forced(true), now()).await.unwrap();
     let source = &report.sources[0];
     assert_eq!(source.status, SourceStatus::Ok, "{source:?}");
-    assert_eq!(source.new, 2);
+    assert_eq!(source.new, 3);
+    let error = source.error.as_deref().unwrap();
+    assert!(error.contains("/jjxz/missing.htm: HTTP 404"), "{error}");
     assert!(
-        source
-            .error
-            .as_deref()
-            .unwrap()
-            .contains("/jjxz/missing.htm: HTTP 404")
+        !error.contains(&format!("{}/:", site.url(""))),
+        "a story without a link has no page to read: {error}"
     );
 
     let feed = read_feed(&report.published.unwrap().path).0;
@@ -269,5 +269,16 @@ async fn a_full_text_feed_gets_each_new_story_body_from_its_page() {
             .as_ref()
             .unwrap()
             .contains("共建成渝产业协作走廊")
+    );
+    // A story without a link of its own is the feed's text, not its site's home page.
+    let linkless = feed
+        .entries
+        .iter()
+        .find(|e| e.title.as_ref().unwrap().content == "滇中城市群规划发布")
+        .unwrap();
+    assert!(linkless.links.is_empty());
+    assert_eq!(
+        linkless.content.as_ref().unwrap().body.as_deref(),
+        Some("规划提出加快建设滇中城市群。")
     );
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use beatwire::app::report::SourceStatus;
 use beatwire::app::{self, RunOptions};
 use beatwire::config::Config;
-use beatwire::dedup::story_id;
+use beatwire::dedup::{content_key, story_id};
 use beatwire::model::ItemKey;
 use common::{Answer, TestSite, feed_source, fixture, forced, read_feed, titles, write_config};
 
@@ -348,4 +348,61 @@ async fn a_feed_that_repeats_one_guid_is_told_apart_by_links() {
     assert_eq!(feed.entries.len(), 2);
     assert_ne!(feed.entries[0].id, feed.entries[1].id);
     assert!(xml.contains("<pubDate>Thu, 3 Jan 2019 10:00:00 +0800</pubDate>"));
+}
+
+// An RSS item may have only a title and a description: it is one story, published under a guid
+// of its content and without a link of its own, and known again on the next run.
+#[tokio::test]
+async fn an_item_without_link_or_guid_is_stored_once_and_known_again() {
+    let site = TestSite::start().await;
+    let items = r#"<item><title>川渝毗邻地区合作座谈会召开</title><description>会议在荣昌举行，两地签署协议。</description><pubDate>2019-01-02 10:00</pubDate></item>
+<item><title>川渝毗邻地区合作座谈会召开</title><description>会议在荣昌举行，两地签署协议。</description><pubDate>2019-01-02 10:00</pubDate></item>
+<item><title>成渝地区双城经济圈建设推进会</title><link>${BASE}/a/2.htm</link><pubDate>2019-01-03 10:00</pubDate></item>"#;
+    let rss = |items: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>某县政府</title><link>${{BASE}}/</link>
+{items}</channel></rss>"#
+        )
+    };
+    site.set("/rss.xml", Answer::ok("text/xml", rss(items)));
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::load(&write_config(
+        dir.path(),
+        &feed_source("xzf", "某县政府", &site.url("/rss.xml")),
+    ))
+    .unwrap();
+    let first = app::run(&config, &forced(true), now()).await.unwrap();
+    assert_eq!(first.sources[0].status, SourceStatus::Ok);
+    assert_eq!(first.sources[0].new, 2, "the repeated item is one story");
+    let (feed, xml) = read_feed(&first.published.unwrap().path);
+    assert_eq!(feed.entries.len(), 2);
+    let id = story_id(&ItemKey::Content {
+        source: "xzf".into(),
+        hash: content_key(
+            "川渝毗邻地区合作座谈会召开",
+            "会议在荣昌举行，两地签署协议。",
+        ),
+    });
+    let story = feed.entries.iter().find(|e| e.id == id).expect("published");
+    assert!(
+        story.links.is_empty(),
+        "no link of its own: {:?}",
+        story.links
+    );
+    assert!(xml.contains(&format!("<guid isPermaLink=\"false\">{id}</guid>")));
+    assert_eq!(
+        story.summary.as_ref().unwrap().content,
+        "会议在荣昌举行，两地签署协议。"
+    );
+
+    // The next document adds a story: the one without a link is known, not stored again.
+    let more = format!(
+        "<item><title>滇黔桂协作联席会议</title><link>${{BASE}}/a/3.htm</link></item>\n{items}"
+    );
+    site.set("/rss.xml", Answer::ok("text/xml", rss(&more)));
+    let second = app::run(&config, &forced(true), now()).await.unwrap();
+    assert_eq!((second.sources[0].new, second.sources[0].updated), (1, 0));
+    let (feed, _) = read_feed(&second.published.unwrap().path);
+    assert_eq!(feed.entries.len(), 3);
+    assert_eq!(feed.entries.iter().filter(|e| e.id == id).count(), 1);
 }
