@@ -128,11 +128,12 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Read;
 
-    fn names(dir: &Path) -> Vec<String> {
+    /// The names in `dir`, sorted (for the tests of the modules that write with this one).
+    pub(crate) fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .expect("read dir")
             .map(|entry| {

@@ -119,29 +119,19 @@ impl Failure {
     }
 }
 
-impl From<ConfigError> for Failure {
-    fn from(error: ConfigError) -> Failure {
-        Failure::Usage(error.into())
-    }
+/// `From` impls for errors that are always of one kind: the table of their exit codes.
+macro_rules! always {
+    ($kind:ident: $($error:ty),+ $(,)?) => {$(
+        impl From<$error> for Failure {
+            fn from(error: $error) -> Failure {
+                Failure::$kind(error.into())
+            }
+        }
+    )+};
 }
 
-impl From<app::UnknownSource> for Failure {
-    fn from(error: app::UnknownSource) -> Failure {
-        Failure::Usage(error.into())
-    }
-}
-
-impl From<EditError> for Failure {
-    fn from(error: EditError) -> Failure {
-        Failure::Usage(error.into())
-    }
-}
-
-impl From<OpmlError> for Failure {
-    fn from(error: OpmlError) -> Failure {
-        Failure::Usage(error.into())
-    }
-}
+always!(Usage: ConfigError, app::UnknownSource, EditError, OpmlError);
+always!(Failed: FetchError, ServeError);
 
 impl From<AddError> for Failure {
     fn from(error: AddError) -> Failure {
@@ -151,18 +141,6 @@ impl From<AddError> for Failure {
                 Failure::Failed(error.into())
             }
         }
-    }
-}
-
-impl From<FetchError> for Failure {
-    fn from(error: FetchError) -> Failure {
-        Failure::Failed(error.into())
-    }
-}
-
-impl From<ServeError> for Failure {
-    fn from(error: ServeError) -> Failure {
-        Failure::Failed(error.into())
     }
 }
 

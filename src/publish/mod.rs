@@ -223,6 +223,7 @@ pub(crate) fn xml_text(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::atomic::tests::names;
 
     pub(super) fn channel() -> Channel {
         Channel {
@@ -275,21 +276,6 @@ mod tests {
                 "cqrb-20181224-0417"
             ]
         );
-    }
-
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .expect("read dir")
-            .map(|entry| {
-                entry
-                    .expect("entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        names.sort();
-        names
     }
 
     /// What the output folder holds after a publish, sorted.
