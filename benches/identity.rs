@@ -18,13 +18,13 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use url::Url;
 
-use beatwire::app::identity::{self, Identities, Story};
-use beatwire::app::report::{SourceReport, SourceStatus};
+use beatwire::app::identity::{self, Keyed, Writer};
 use beatwire::dedup::sketch::SKETCH_BYTES;
 use beatwire::dedup::{HostAliases, Sketch};
 use beatwire::model::{Item, Outlet};
+use beatwire::normalise::item::Normalised;
 use beatwire::publish::{self, Channel};
-use beatwire::store::Store;
+use beatwire::store::{SharedStore, Store};
 
 const STORIES_PER_DAY: i64 = 500;
 const SOURCES: u64 = 20;
@@ -72,7 +72,7 @@ fn start() -> DateTime<Utc> {
 }
 
 /// Story `n`: about 900 characters in paragraphs, a third of them fixture phrases.
-fn story(n: u64, phrases: &[String]) -> Story {
+fn story(n: u64, phrases: &[String]) -> Normalised {
     let mut rng = Lcg(n.wrapping_add(0x5eed));
     let random = |chars: usize, rng: &mut Lcg| -> String {
         (0..chars)
@@ -119,7 +119,7 @@ fn story(n: u64, phrases: &[String]) -> Story {
         content_hash: format!("{n:032x}"),
         provenance: Vec::new(),
     };
-    Story {
+    Normalised {
         item,
         guid: Some(format!("{source}-{n}")),
         url: Url::parse(&link).expect("link"),
@@ -132,8 +132,8 @@ const PER_DOCUMENT: usize = 25;
 
 /// `stories` as the documents their sources would serve: each source's stories, in order,
 /// [`PER_DOCUMENT`] to a document.
-fn documents(stories: Vec<Story>) -> Vec<Vec<Story>> {
-    let mut by_source: std::collections::BTreeMap<String, Vec<Story>> = Default::default();
+fn documents(stories: Vec<Normalised>) -> Vec<Vec<Normalised>> {
+    let mut by_source: std::collections::BTreeMap<String, Vec<Normalised>> = Default::default();
     for story in stories {
         by_source
             .entry(story.item.source.clone())
@@ -152,15 +152,28 @@ fn documents(stories: Vec<Story>) -> Vec<Vec<Story>> {
 
 /// Classify and store one document's stories as a run does: the document's keys (its
 /// source's guids judged), then each story's identity.
-fn classify_and_store(store: &Store, identities: &Identities, stories: Vec<Story>) {
+fn classify_and_store(writer: &mut Writer, stories: Vec<Normalised>) {
     let source = stories[0].item.source.clone();
-    let keys =
-        identity::document_keys(store, &source, &HostAliases::default(), &stories).expect("keys");
-    let mut report = SourceReport::new(&source, "", SourceStatus::Ok);
-    for (story, keys) in stories.into_iter().zip(keys) {
-        identity::store_story(store, identities, story, keys, &mut report, story_now())
-            .expect("stored");
-    }
+    let store = writer.store().clone();
+    let (keys, guids) = identity::document_keys(
+        Some(store.as_ref()),
+        &source,
+        &HostAliases::default(),
+        &stories,
+    )
+    .expect("keys");
+    let keyed = stories
+        .into_iter()
+        .zip(keys)
+        .map(|(story, keys)| Keyed { story, keys })
+        .collect();
+    identity::apply(writer, &source, guids, keyed, story_now()).expect("stored");
+}
+
+/// The run's writer over `store`.
+fn writer(store: &Store) -> Writer {
+    let shared: SharedStore = std::sync::Arc::new(store.clone());
+    Writer::new(shared, WINDOW)
 }
 
 fn story_now() -> DateTime<Utc> {
@@ -171,9 +184,9 @@ fn story_now() -> DateTime<Utc> {
 /// bytes of the stories as stored.
 fn filled(dir: &Path, count: u64, phrases: &[String]) -> (Store, Duration, u64) {
     let store = Store::open(&dir.join("beatwire.sled")).expect("open");
-    let identities = Identities::new(WINDOW);
+    let mut writer = writer(&store);
     // A thousand stories at a time, as the documents of one run.
-    let runs: Vec<Vec<Vec<Story>>> = (0..count)
+    let runs: Vec<Vec<Vec<Normalised>>> = (0..count)
         .step_by(1_000)
         .map(|first| {
             documents(
@@ -185,8 +198,9 @@ fn filled(dir: &Path, count: u64, phrases: &[String]) -> (Store, Duration, u64) 
         .collect();
     let started = Instant::now();
     for document in runs.into_iter().flatten() {
-        classify_and_store(&store, &identities, document);
+        classify_and_store(&mut writer, document);
     }
+    drop(writer);
     store.flush().expect("flush");
     let took = started.elapsed();
     let raw: u64 = store
@@ -312,7 +326,7 @@ fn benches(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(1_000));
     let next = std::cell::Cell::new(100_000u64);
-    let identities = Identities::new(WINDOW);
+    let mut big_writer = writer(&big);
     group.bench_function("1000 new stories into 100000", |b| {
         b.iter_batched(
             || {
@@ -322,7 +336,7 @@ fn benches(c: &mut Criterion) {
             },
             |documents| {
                 for document in documents {
-                    classify_and_store(&big, &identities, document);
+                    classify_and_store(&mut big_writer, document);
                 }
             },
             BatchSize::PerIteration,
@@ -345,22 +359,22 @@ fn benches(c: &mut Criterion) {
         copy.item.source = "other".to_owned();
         copy.text.push_str("（来源：某报 责任编辑：李雪）");
         let sketch = Sketch::of(&copy.item.title, &copy.text).expect("sketch");
-        let warm = Identities::new(WINDOW);
+        let mut warm = writer(store);
         assert!(
-            identity::near_copy(store, &warm, &copy.item, &sketch)
+            identity::near_copy(&mut warm, &copy.item, &sketch)
                 .expect("lookup")
                 .is_some(),
             "the copy is found"
         );
         group.bench_function(format!("warm, store of {name}"), |b| {
-            b.iter(|| identity::near_copy(store, &warm, &copy.item, &sketch).expect("lookup"))
+            b.iter(|| identity::near_copy(&mut warm, &copy.item, &sketch).expect("lookup"))
         });
         group.bench_function(
             format!("cold (window loaded from sled), store of {name}"),
             |b| {
                 b.iter(|| {
-                    let cold = Identities::new(WINDOW);
-                    identity::near_copy(store, &cold, &copy.item, &sketch).expect("lookup")
+                    let mut cold = writer(store);
+                    identity::near_copy(&mut cold, &copy.item, &sketch).expect("lookup")
                 })
             },
         );

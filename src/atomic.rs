@@ -149,7 +149,7 @@ pub(crate) mod tests {
     }
 
     // See: a run killed with `kill -9` between creating `.feed.xml.XXXX.tmp` and renaming it
-    // left the temp file in the output folder for good (tests/crash.rs, random kills).
+    // left the temp file in the output folder for good (tests/pipeline/crash.rs, random kills).
     #[test]
     fn leftover_temp_files_of_a_killed_write_are_removed() {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -253,10 +253,56 @@ fn lead_bytes(valid: &[u8]) -> usize {
     valid.iter().map(|&b| usize::from(b >= 0xC0)).sum()
 }
 
+/// chardetng's guess, from the document's text: tags, comments, scripts and styles are ASCII
+/// that says nothing about the encoding and most of a page's bytes, and the detector's cost
+/// follows the bytes it is fed. A document whose text holds no non-ASCII byte (its only
+/// non-ASCII in attributes) is fed whole.
 fn sniff(bytes: &[u8]) -> &'static Encoding {
+    let text = text_bytes(bytes);
+    let input = if text.is_ascii() { bytes } else { &text };
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
+    detector.feed(input, true);
     detector.guess(None, Utf8Detection::Allow)
+}
+
+/// The bytes of a document outside its markup. No byte of a legacy CJK encoding's two-byte
+/// characters is `<` or `>` (their second bytes start at 0x40), so markup is found in any of
+/// them.
+fn text_bytes(bytes: &[u8]) -> Vec<u8> {
+    let mut text = Vec::with_capacity(bytes.len() / 4);
+    let mut rest = bytes;
+    while let Some(open) = memchr::memchr(b'<', rest) {
+        text.extend_from_slice(&rest[..open]);
+        let tag = &rest[open..];
+        let closing: &[u8] = if tag.starts_with(b"<!--") {
+            b"-->"
+        } else if starts_with_ignore_case(tag, b"<script") {
+            b"</script"
+        } else if starts_with_ignore_case(tag, b"<style") {
+            b"</style"
+        } else {
+            b">"
+        };
+        let Some(at) = memchr::memmem::find(&tag[1..], closing) else {
+            return text;
+        };
+        rest = &tag[1 + at + closing.len()..];
+        if closing.len() > 1 && closing != b"-->" {
+            // The rest of the end tag of a script or style.
+            let Some(end) = memchr::memchr(b'>', rest) else {
+                return text;
+            };
+            rest = &rest[end + 1..];
+        }
+        // A space where the markup was: words on either side stay apart.
+        text.push(b' ');
+    }
+    text.extend_from_slice(rest);
+    text
+}
+
+fn starts_with_ignore_case(bytes: &[u8], prefix: &[u8]) -> bool {
+    bytes.len() >= prefix.len() && bytes[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
 fn decode_as(bytes: &[u8], encoding: &'static Encoding, detected: Detected) -> Decoded {

@@ -18,6 +18,7 @@ pub mod demo;
 pub mod extract;
 pub mod fetch;
 pub mod filter;
+pub mod inspect;
 pub mod model;
 pub mod normalise;
 pub mod ops;

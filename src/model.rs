@@ -201,6 +201,38 @@ pub struct SourceState {
     pub last_found_at: Option<DateTime<Utc>>,
 }
 
+/// How a source's pass ended: `status` in `run --json` and in `status.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceStatus {
+    Ok,
+    /// 304, or a body identical to the last one.
+    NotModified,
+    /// Not due yet.
+    Skipped,
+    Failed,
+}
+
+impl SourceStatus {
+    /// Every status, in the order reports count them.
+    pub const ALL: [SourceStatus; 4] = [
+        SourceStatus::Ok,
+        SourceStatus::NotModified,
+        SourceStatus::Skipped,
+        SourceStatus::Failed,
+    ];
+
+    /// The name the JSON outputs and the metrics' labels use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceStatus::Ok => "ok",
+            SourceStatus::NotModified => "not_modified",
+            SourceStatus::Skipped => "skipped",
+            SourceStatus::Failed => "failed",
+        }
+    }
+}
+
 /// Why a source failed, in words stable enough for scripts (`error_class` in JSON).
 ///
 /// Must not carry details: the message beside it names the URL and the cause.

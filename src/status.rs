@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::atomic::{WriteError, write_atomic};
+use crate::model::SourceStatus;
 
 /// The file's name in the output folder.
 pub const STATUS_FILE: &str = "status.json";
@@ -30,15 +31,14 @@ pub struct Status {
 pub struct RunStatus {
     pub started: DateTime<Utc>,
     pub finished: DateTime<Utc>,
-    pub sources: Vec<SourceStatus>,
+    pub sources: Vec<SourceRun>,
 }
 
 /// One source's outcome in the last run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SourceStatus {
+pub struct SourceRun {
     pub id: String,
-    /// `ok`, `not_modified`, `skipped` or `failed`, as in `run --json`.
-    pub status: String,
+    pub status: SourceStatus,
     pub http_status: Option<u16>,
     pub new: usize,
     pub updated: usize,
@@ -140,9 +140,9 @@ mod tests {
         RunStatus {
             started: at(8),
             finished: at(9),
-            sources: vec![SourceStatus {
+            sources: vec![SourceRun {
                 id: "cqrb".into(),
-                status: "ok".into(),
+                status: SourceStatus::Ok,
                 http_status: Some(200),
                 new: 3,
                 updated: 0,

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::store::{Store, StoreError};
+use crate::store::{self, SharedStore, StoreError};
 
 /// The least time from the end of one flush to the start of the next. A flush makes sled write
 /// and sync its log; back to back, one every millisecond or so, they took a tenth of a first
@@ -32,7 +32,7 @@ pub struct GroupFlush {
 
 impl GroupFlush {
     /// Returns once every write made before this call is durable.
-    pub async fn flush(&self, store: &Store) -> Result<(), StoreError> {
+    pub async fn flush(&self, store: &SharedStore) -> Result<(), StoreError> {
         let before = self.started.load(Ordering::Acquire);
         let mut last_end = self.turn.lock().await;
         // A flush that began after this call (generation > before) has finished: it covered
@@ -45,7 +45,7 @@ impl GroupFlush {
             tokio::time::sleep_until(end + GATHER).await;
         }
         let generation = self.started.fetch_add(1, Ordering::AcqRel) + 1;
-        store.flush_async().await?;
+        store::flush_async(store).await?;
         self.finished.store(generation, Ordering::Release);
         *last_end = Some(Instant::now());
         Ok(())
@@ -65,7 +65,7 @@ mod tests {
     #[tokio::test]
     async fn callers_waiting_together_share_one_flush_and_a_later_caller_gets_its_own() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("store")).unwrap();
+        let store = store::open(&dir.path().join("store")).unwrap();
         let group = std::sync::Arc::new(GroupFlush::default());
         // Hold the turn so that all callers arrive while no flush has begun.
         let turn = group.turn.lock().await;
@@ -89,7 +89,7 @@ mod tests {
     #[tokio::test]
     async fn a_flush_starts_no_sooner_than_gather_after_the_last_one_ended() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("store")).unwrap();
+        let store = store::open(&dir.path().join("store")).unwrap();
         let group = GroupFlush::default();
         let mut ends = Vec::new();
         for _ in 0..4 {

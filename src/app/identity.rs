@@ -1,94 +1,118 @@
-//! Identity in the run: the rules of `dedup` applied against the store, for the stories of one
-//! document of one source. Keys (with the source's guid trust and host aliases), lookups,
-//! near-duplicate candidates, and what is written: a new story, an update in place, a copy
-//! added to a story's provenance, or nothing.
+//! Identity against the store: the rules of `dedup` applied to the stories of one document of
+//! one source. The read side computes each story's keys (with the source's guid trust and host
+//! aliases) and asks whether the store knows it; the commit side, [`apply`], is the run's one
+//! write path: through the [`Writer`] it decides and writes each story (new, updated in place,
+//! a copy added to a story's provenance, or nothing) and returns what it did.
 //!
 //! Must not: fetch, parse or filter (the caller hands over normalised stories that passed the
 //! beat), or publish.
 
-use std::sync::Mutex;
+use std::borrow::Borrow;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use url::Url;
 
-use super::report::SourceReport;
 use crate::dedup::candidates::NearIndex;
 use crate::dedup::merge::{self, add_copy, copy_from, sighting_of, update_primary};
 use crate::dedup::{self, Change, GuidSeen, GuidTrust, HostAliases, Identity, Sketch};
 use crate::model::{Item, ItemKey};
-use crate::store::{SketchWrite, Store, StoreError};
+use crate::normalise::item::Normalised;
+use crate::store::{Backend, SharedStore, SketchWrite, StoreError};
 
-/// What identity shares across the sources of one run.
+/// The one write path of a run: the store's story writes and the near-duplicate index that
+/// caches its sketches. A run keeps it in a `Mutex<Writer>`: two sources committing at once
+/// must not both find one story new, and the index must follow what was written.
 #[derive(Debug)]
-pub struct Identities {
+pub struct Writer {
+    store: SharedStore,
     /// Near-duplicate text is compared between stories at most this far apart; zero: never.
-    pub window: TimeDelta,
-    /// The sketches of the days looked at so far. A std mutex: it is never held across an
-    /// `.await`, only while one story is looked up or stored.
-    near: Mutex<NearIndex>,
+    window: TimeDelta,
+    /// The sketches of the days looked at so far.
+    near: NearIndex,
 }
 
-impl Identities {
+impl Writer {
     /// `window` is capped at [`dedup::MAX_NEAR_WINDOW`].
-    pub fn new(window: std::time::Duration) -> Identities {
+    pub fn new(store: SharedStore, window: std::time::Duration) -> Writer {
         let window = TimeDelta::from_std(window).unwrap_or(dedup::MAX_NEAR_WINDOW);
-        Identities {
+        Writer {
+            store,
             window: window.min(dedup::MAX_NEAR_WINDOW),
-            near: Mutex::default(),
+            near: NearIndex::default(),
         }
+    }
+
+    /// The store it writes to.
+    pub fn store(&self) -> &SharedStore {
+        &self.store
+    }
+
+    /// How far apart two stories may be dated and still be compared as copies.
+    pub fn window(&self) -> TimeDelta {
+        self.window
     }
 }
 
-/// One normalised story of a document, as identity needs it.
+/// One story of a document ready to commit: the normalised story and its keys.
 #[derive(Debug, Clone)]
-pub struct Story {
-    pub item: Item,
-    /// The document's guid for it, if any.
-    pub guid: Option<String>,
-    /// Its absolute link.
-    pub url: Url,
-    /// The visible text of its body.
-    pub text: String,
+pub struct Keyed {
+    pub story: Normalised,
+    pub keys: Vec<ItemKey>,
+}
+
+/// How far a source's guids were trusted in making a document's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Guids {
+    /// The trust the keys were made with.
+    pub trust: GuidTrust,
+    /// The guids turned out unstable in this document: commit records it.
+    pub judged_unstable: bool,
 }
 
 /// The keys of every story of a document (before the beat filter: uniqueness of guids is a
 /// property of the whole document). Judges the source's guids first, and records a source
 /// whose guids turned out unstable.
+///
+/// `store` is `None` in a dry run: nothing is known and guids are trusted.
 pub fn document_keys(
-    store: &Store,
+    store: Option<&dyn Backend>,
     source: &str,
     aliases: &HostAliases,
-    stories: &[Story],
-) -> Result<Vec<Vec<ItemKey>>, StoreError> {
+    stories: &[impl Borrow<Normalised>],
+) -> Result<(Vec<Vec<ItemKey>>, Guids), StoreError> {
     let links: Vec<String> = stories
         .iter()
-        .map(|s| aliases.canonical_link(&s.url))
+        .map(|s| aliases.canonical_link(&s.borrow().url))
         .collect();
     let identities: Vec<Identity<'_>> = stories
         .iter()
         .zip(&links)
         .map(|(story, link)| Identity {
-            guid: story.guid.as_deref(),
+            guid: story.borrow().guid.as_deref(),
             canonical_link: Some(link),
         })
         .collect();
-    let mut trust = store.guid_trust(source)?;
-    if trust == GuidTrust::Trusted {
-        trust = judge(store, source, &identities)?;
-        if trust == GuidTrust::Unstable {
-            tracing::warn!(
-                source,
-                "guids change between fetches; identifying stories by link"
-            );
-            store.set_guid_trust(source, trust)?;
+    let mut trust = GuidTrust::Trusted;
+    let mut judged_unstable = false;
+    if let Some(store) = store {
+        trust = store.guid_trust(source)?;
+        if trust == GuidTrust::Trusted {
+            trust = judge(store, source, &identities)?;
+            judged_unstable = trust == GuidTrust::Unstable;
         }
     }
-    Ok(dedup::keys_for_document(source, &identities, trust))
+    let keys = dedup::keys_for_document(source, &identities, trust);
+    Ok((
+        keys,
+        Guids {
+            trust,
+            judged_unstable,
+        },
+    ))
 }
 
 /// Looks each story's guid and link up and lets `dedup::judge_guids` decide.
 fn judge(
-    store: &Store,
+    store: &dyn Backend,
     source: &str,
     identities: &[Identity<'_>],
 ) -> Result<GuidTrust, StoreError> {
@@ -129,28 +153,53 @@ fn judge(
     Ok(dedup::judge_guids(&seen))
 }
 
-/// Stores one story according to its identity, and counts what happened in `report`.
+/// Commits the stories of one document of `source`: records guids judged unstable, then
+/// stores each story according to its identity. One [`Change`] per story that has a key, in
+/// order; a story with no key (neither a usable guid nor a link) could never be recognised
+/// again and is skipped rather than stored anew on every run.
 ///
-/// `None`: the story has no key (neither a usable guid nor a link), so it could never be
-/// recognised again; it is skipped rather than stored anew on every run.
-pub fn store_story(
-    store: &Store,
-    identities: &Identities,
-    story: Story,
-    keys: Vec<ItemKey>,
-    report: &mut SourceReport,
+/// `&mut Writer`: the caller holds the run's one write path for the whole document.
+pub fn apply(
+    writer: &mut Writer,
+    source: &str,
+    guids: Guids,
+    stories: Vec<Keyed>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Change>, StoreError> {
+    if guids.judged_unstable {
+        tracing::warn!(
+            source,
+            "guids change between fetches; identifying stories by link"
+        );
+        writer.store.set_guid_trust(source, GuidTrust::Unstable)?;
+    }
+    let mut changes = Vec::with_capacity(stories.len());
+    for keyed in stories {
+        if let Some(change) = store_story(writer, keyed, now)? {
+            changes.push(change);
+        }
+    }
+    Ok(changes)
+}
+
+/// Stores one story according to its identity; `None` when it has no key.
+fn store_story(
+    writer: &mut Writer,
+    keyed: Keyed,
     now: DateTime<Utc>,
 ) -> Result<Option<Change>, StoreError> {
+    let Keyed { story, keys } = keyed;
     let Some(first_key) = keys.first() else {
         return Ok(None);
     };
-    let Story {
+    let Normalised {
         mut item,
         guid,
         text,
         ..
     } = story;
     let guid = guid.as_deref();
+    let store = writer.store.clone();
 
     // Rules 1 and 2: a key the store knows.
     let mut known = None;
@@ -163,10 +212,13 @@ pub fn store_story(
     if let Some(id) = known {
         match store.get(&id)? {
             Some(stored) => {
-                return known_story(
-                    store, identities, stored, item, guid, &text, &keys, report, now,
-                )
-                .map(Some);
+                let seen = Seen {
+                    item,
+                    guid,
+                    text: &text,
+                    keys: &keys,
+                };
+                return known_story(writer, stored, seen, now).map(Some);
             }
             None if store.tombstone(&id)?.is_some() => {
                 tracing::trace!(item = %id, "pruned story seen again");
@@ -180,12 +232,11 @@ pub fn store_story(
     // Rule 3: near-duplicate text of another source's story.
     let sketch = Sketch::of(&item.title, &text);
     if let Some(sketch) = &sketch
-        && let Some(mut stored) = near_copy(store, identities, &item, sketch)?
+        && let Some(mut stored) = near_copy(writer, &item, sketch)?
     {
         let id = stored.id.clone();
         add_copy(&mut stored, sighting_of(&item, guid));
         store.put_story(&stored, &keys, SketchWrite::Keep)?;
-        report.duplicates += 1;
         tracing::debug!(item = %id, copy = %item.link, "near-duplicate merged");
         return Ok(Some(Change::DuplicateOf { id }));
     }
@@ -197,29 +248,33 @@ pub fn store_story(
     item.provenance = vec![sighting_of(&item, guid)];
     store.put_new_story(&item, &keys, sketch.as_ref())?;
     if let Some(sketch) = sketch {
-        lock(identities).insert(item.id.clone(), item.published, sketch);
+        writer.near.insert(item.id.clone(), item.published, sketch);
     }
-    report.new += 1;
     Ok(Some(Change::New))
+}
+
+/// A story of a document recognised by one of its keys.
+struct Seen<'a> {
+    item: Item,
+    guid: Option<&'a str>,
+    text: &'a str,
+    keys: &'a [ItemKey],
 }
 
 /// A story recognised by one of its keys: the primary copy again (same or updated), another
 /// source's copy of it (merged), or a copy already recorded (nothing to do).
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one story's whole context, used once"
-)]
 fn known_story(
-    store: &Store,
-    identities: &Identities,
+    writer: &mut Writer,
     stored: Item,
-    item: Item,
-    guid: Option<&str>,
-    text: &str,
-    keys: &[ItemKey],
-    report: &mut SourceReport,
+    seen: Seen<'_>,
     now: DateTime<Utc>,
 ) -> Result<Change, StoreError> {
+    let Seen {
+        item,
+        guid,
+        text,
+        keys,
+    } = seen;
     let id = stored.id.clone();
     if merge::is_primary_source(&stored, &item.source) {
         return match dedup::classify(Some(&stored), &item) {
@@ -227,36 +282,33 @@ fn known_story(
                 let sketch = Sketch::of(&item.title, text);
                 let updated = update_primary(&stored, item, guid, now);
                 let write = sketch.as_ref().map_or(SketchWrite::Clear, SketchWrite::Set);
-                store.put_story(&updated, keys, write)?;
-                let mut near = lock(identities);
+                writer.store.put_story(&updated, keys, write)?;
                 match sketch {
-                    Some(sketch) => near.insert(id.clone(), updated.published, sketch),
-                    None => near.remove(&id),
+                    Some(sketch) => writer.near.insert(id.clone(), updated.published, sketch),
+                    None => writer.near.remove(&id),
                 }
-                report.updated += 1;
                 Ok(Change::Updated { id })
             }
             change => {
-                remember_keys(store, &stored, keys)?;
+                remember_keys(writer.store.as_ref(), &stored, keys)?;
                 Ok(change)
             }
         };
     }
     let mut merged = stored;
     if add_copy(&mut merged, sighting_of(&item, guid)) {
-        store.put_story(&merged, keys, SketchWrite::Keep)?;
-        report.duplicates += 1;
+        writer.store.put_story(&merged, keys, SketchWrite::Keep)?;
         return Ok(Change::DuplicateOf { id });
     }
-    remember_keys(store, &merged, keys)?;
+    remember_keys(writer.store.as_ref(), &merged, keys)?;
     Ok(Change::Same { id })
 }
 
 /// Seen under a key it was not stored with (a feed that added guids): remember the key.
-fn remember_keys(store: &Store, stored: &Item, keys: &[ItemKey]) -> Result<(), StoreError> {
+fn remember_keys(store: &dyn Backend, stored: &Item, keys: &[ItemKey]) -> Result<(), StoreError> {
     for key in keys {
         if store.find(key)?.is_none() {
-            return store.put(stored, keys);
+            return store.put_story(stored, keys, SketchWrite::Keep);
         }
     }
     Ok(())
@@ -264,34 +316,32 @@ fn remember_keys(store: &Store, stored: &Item, keys: &[ItemKey]) -> Result<(), S
 
 /// The stored story of another source whose text `item` nearly repeats, if any (rule 3).
 pub fn near_copy(
-    store: &Store,
-    identities: &Identities,
+    writer: &mut Writer,
     item: &Item,
     sketch: &Sketch,
 ) -> Result<Option<Item>, StoreError> {
-    if identities.window.is_zero() {
+    if writer.window.is_zero() {
         return Ok(None);
     }
-    let ids: Vec<String> = {
-        let mut near = lock(identities);
-        for (from, to) in near.missing_days(item.published, identities.window) {
-            let entries = store.sketches_between(from, to)?;
-            near.load(
-                from,
-                entries.into_iter().map(|e| (e.id, e.published, e.sketch)),
-            );
-        }
-        near.candidates(sketch, item.published, identities.window)
-            .into_iter()
-            .map(|c| c.id.to_owned())
-            .collect()
-    };
+    for (from, to) in writer.near.missing_days(item.published, writer.window) {
+        let entries = writer.store.sketches_between(from, to)?;
+        writer.near.load(
+            from,
+            entries.into_iter().map(|e| (e.id, e.published, e.sketch)),
+        );
+    }
+    let ids: Vec<String> = writer
+        .near
+        .candidates(sketch, item.published, writer.window)
+        .into_iter()
+        .map(|c| c.id.to_owned())
+        .collect();
     for id in ids {
         // Copies are merged across sources only: one outlet's two stories stay two. The date
         // is checked again on the story itself: a sketch a crash left at a story's old date
         // must not stand for it.
-        if let Some(stored) = store.get(&id)?
-            && within(&stored, item, identities.window)
+        if let Some(stored) = writer.store.get(&id)?
+            && within(&stored, item, writer.window)
             && !merge::is_primary_source(&stored, &item.source)
             && copy_from(&stored, &item.source).is_none()
         {
@@ -308,17 +358,9 @@ fn within(stored: &Item, item: &Item, window: TimeDelta) -> bool {
         .is_some_and(|at| (at - item.published).abs() <= window)
 }
 
-fn lock(identities: &Identities) -> std::sync::MutexGuard<'_, NearIndex> {
-    // A panic while the index was held leaves it usable: it only caches the store.
-    identities
-        .near
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 /// Whether the store knows a story under any of its keys (a pruned one too: its keys stay with
 /// its tombstone), so a page source does not fetch it again.
-pub fn is_known(store: &Store, keys: &[ItemKey]) -> Result<bool, StoreError> {
+pub fn is_known(store: &dyn Backend, keys: &[ItemKey]) -> Result<bool, StoreError> {
     for key in keys {
         if store.find(key)?.is_some() {
             return Ok(true);

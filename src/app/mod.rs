@@ -6,19 +6,21 @@
 //! - [`run`]: lock → open store → each due source through [`source::process`] → publish →
 //!   `status.json` (what `serve` reports on `/healthz` and `/metrics`). Every source starts at
 //!   once; the fetcher's host pool bounds what is in flight.
+//! - A source's pass is two phases. [`read`]: decode → parse or list → normalise → story
+//!   pages → filter, writing nothing (`try` runs exactly this). Commit:
+//!   [`identity::apply`] through the run's one [`identity::Writer`], which owns the store's
+//!   write path and the near-duplicate index; the source's report is folded from the changes.
 //! - [`alarm`]: a source that found stories before and finds none now is reported broken.
 //! - [`page`]: list pages and story pages (page sources, `full_text` feeds).
 //! - [`publish`]: store → output files, on its own (`beatwire publish`).
 //! - [`every::run_every`]: `serve --every`, the pipeline on an interval in the same process.
 //! - [`prune`]: the stories past `keep_days` leave the store (`beatwire prune`; `run` too).
 //! - [`flush::GroupFlush`]: a pass ends once its writes are durable, one flush per group.
-//! - [`identity`]: the identity rules of `dedup` applied against the store.
+//! - [`identity`]: the identity rules of `dedup` applied against the store (through the
+//!   `store::Backend` trait: the pipeline never names an engine).
 //! - [`lock::RunLock`]: one run per store at a time.
 //! - [`report::RunReport`]: what `run --json` prints.
-//! - [`status::status`]: per-source health from the store (`beatwire status`).
-//! - [`trial::try_source`]: `beatwire try`, one source dry, nothing written.
-//! - [`selftest::run_tests`]: `check --online`, each source's `[[source.test]]`.
-//! - [`progress::Progress`]: a progress bar on a terminal, nothing elsewhere.
+//! - [`progress::Progress`]: told as sources finish (the CLI shows a bar).
 //!
 //! Must not: know HTTP or sled details; those live in `fetch` and `store`.
 
@@ -26,15 +28,12 @@ pub mod alarm;
 pub mod every;
 mod flush;
 pub mod identity;
-pub mod inspect;
 pub mod lock;
 pub mod page;
 pub mod progress;
+pub mod read;
 pub mod report;
-pub mod selftest;
 pub mod source;
-pub mod status;
-pub mod trial;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -48,12 +47,12 @@ use crate::fetch::Fetcher;
 use crate::filter::BeatFilter;
 use crate::publish::{self, CategoryFeed, Channel};
 use crate::status::{self as status_file, Status};
-use crate::store::{Pruned, Store};
-use identity::Identities;
+use crate::store::{self, Backend, Pruned};
+use identity::Writer;
 use lock::RunLock;
 use progress::{Progress, Silent};
 use report::{PublishedReport, RunReport};
-use source::RunContext;
+use source::Run;
 
 /// What a `run` or `fetch` does.
 #[derive(Debug, Clone, Default)]
@@ -91,21 +90,20 @@ pub async fn run_with(
         }
     }
     let _lock = RunLock::acquire(&config.beat.store)?;
-    let store = Store::open(&config.beat.store)?;
+    let store = store::open(&config.beat.store)?;
     let fetcher = Fetcher::new(&config.fetch)?;
     if !options.force {
-        postpone_waiting_hosts(config, &store, &fetcher, now)?;
+        postpone_waiting_hosts(config, store.as_ref(), &fetcher, now)?;
     }
-    let shared = Arc::new(Shared {
+    let shared = Arc::new(Run {
         store: store.clone(),
+        writer: Mutex::new(Writer::new(store.clone(), config.beat.dedup_window)),
         fetcher,
         filter: BeatFilter::new(&config.filter, &config.categories),
-        identities: Identities::new(config.beat.dedup_window),
         timezone: config.beat.timezone,
         every: config.fetch.every,
         force: options.force,
         now,
-        storing: Mutex::new(()),
         flushes: flush::GroupFlush::default(),
     });
     // Every source is a task of its own, and they all start at once: the fetcher's host pool
@@ -142,7 +140,7 @@ pub async fn run_with(
         tracing::info!(stories = pruned.stories, "pruned");
     }
     let published = if options.publish {
-        Some(publish_from(&config.beat, config, &store)?)
+        Some(publish_from(&config.beat, config, store.as_ref())?)
     } else {
         None
     };
@@ -153,9 +151,9 @@ pub async fn run_with(
         finished,
         sources: sources
             .iter()
-            .map(|(s, took)| status_file::SourceStatus {
+            .map(|(s, took)| status_file::SourceRun {
                 id: s.id.clone(),
-                status: s.status.as_str().to_owned(),
+                status: s.status,
                 http_status: s.http_status,
                 new: s.new,
                 updated: s.updated,
@@ -179,44 +177,17 @@ async fn timed<T>(pass: impl Future<Output = T>) -> (T, Duration) {
     (out, start.elapsed())
 }
 
-/// What the source tasks of a run share; each borrows its [`RunContext`] from it.
-#[derive(Debug)]
-struct Shared {
-    store: Store,
-    fetcher: Fetcher,
-    filter: BeatFilter,
-    identities: Identities,
-    timezone: chrono_tz::Tz,
-    every: std::time::Duration,
-    force: bool,
-    now: DateTime<Utc>,
-    storing: Mutex<()>,
-    /// Makes each pass's writes durable before the pass reports.
-    flushes: flush::GroupFlush,
-}
-
 /// Runs one source on a task of its own; a pass that panics is that source's failure.
 fn spawn_pass(
     rule: SourceRule,
-    shared: Arc<Shared>,
+    run: Arc<Run>,
 ) -> impl Future<Output = report::SourceReport> + Send {
     let (id, url) = (rule.id.clone(), rule.url.to_string());
     let task = tokio::spawn(async move {
-        let context = RunContext {
-            store: &shared.store,
-            fetcher: &shared.fetcher,
-            filter: &shared.filter,
-            identities: &shared.identities,
-            timezone: shared.timezone,
-            every: shared.every,
-            force: shared.force,
-            now: shared.now,
-            storing: &shared.storing,
-        };
-        let mut report = source::process(&rule, &context).await;
+        let mut report = source::process(&rule, &run).await;
         // The pass is over only once its stories and its state are on disk: whatever reports
         // it (`-v`, the progress bar) may be the last thing seen before a crash.
-        if let Err(e) = shared.flushes.flush(&shared.store).await {
+        if let Err(e) = run.flushes.flush(&run.store).await {
             report.status = report::SourceStatus::Failed;
             report.error = Some(format!("{}: the store could not be flushed: {e}", rule.url));
             report.error_class = Some(crate::model::ErrorClass::Store);
@@ -234,7 +205,7 @@ fn spawn_pass(
 /// Hosts that asked an earlier run to wait (`Retry-After`) get no request until then.
 fn postpone_waiting_hosts(
     config: &Config,
-    store: &Store,
+    store: &dyn Backend,
     fetcher: &Fetcher,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
@@ -253,7 +224,7 @@ fn postpone_waiting_hosts(
 /// run lock. `run` does the same after fetching.
 pub fn prune(config: &Config, now: DateTime<Utc>) -> anyhow::Result<Pruned> {
     let _lock = RunLock::acquire(&config.beat.store)?;
-    let store = Store::open(&config.beat.store)?;
+    let store = store::open(&config.beat.store)?;
     let pruned = store.prune(cutoff(&config.beat, now), now)?;
     store.flush()?;
     Ok(pruned)
@@ -267,8 +238,8 @@ fn cutoff(beat: &BeatRule, now: DateTime<Utc>) -> DateTime<Utc> {
 /// `beatwire publish`: writes the outputs from the store, under the run lock.
 pub fn publish(config: &Config, now: DateTime<Utc>) -> anyhow::Result<PublishedReport> {
     let _lock = RunLock::acquire(&config.beat.store)?;
-    let store = Store::open(&config.beat.store)?;
-    let published = publish_from(&config.beat, config, &store)?;
+    let store = store::open(&config.beat.store)?;
+    let published = publish_from(&config.beat, config, store.as_ref())?;
     write_status(config, None, Some(&published), now);
     Ok(published)
 }
@@ -276,7 +247,7 @@ pub fn publish(config: &Config, now: DateTime<Utc>) -> anyhow::Result<PublishedR
 fn publish_from(
     beat: &BeatRule,
     config: &Config,
-    store: &Store,
+    store: &dyn Backend,
 ) -> anyhow::Result<PublishedReport> {
     let items = store.latest(beat.max_items)?;
     let published = publish::publish(&beat.output, &channel(beat, config), &items)

@@ -1,17 +1,18 @@
-//! Story pages: the stories of a `kind = "page"` source's list page, and the page of each new
-//! story (of a page source, or of a feed source with `full_text = true`) fetched and read.
+//! Story pages: the stories of a `kind = "page"` source's list page, and the page of one story
+//! (of a page source, or of a feed source with `full_text = true`) fetched, read, and merged
+//! into what the list or feed said.
 //!
 //! Extraction is CPU work and the parsed page is not `Send`: it runs in `spawn_blocking`, and
 //! nothing parsed lives across an `.await`. Pages are fetched one after another within a source
 //! (the run already works on several sources at once).
 //!
-//! Must not: decide identity or store anything; `source` does, with what this returns.
+//! Must not: decide identity or store anything; `read` and `identity` do, with what this
+//! returns.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use url::Url;
 
-use super::source::RunContext;
 use crate::config::{ArticleRule, ListRule, SourceRule};
 use crate::decode::decode;
 use crate::extract::{Article, ExtractError, PageContext, ZoneChoice, read_article, read_list};
@@ -50,25 +51,6 @@ pub async fn list_stories(
             reason: e.to_string(),
         })?
         .map_err(StoryError::from)
-}
-
-/// Fetches and reads the page of one new story, and merges what it says into the story: for a
-/// page source the page's fields come first; for a feed, the feed's do, and the page's body
-/// replaces the feed's (whose text stays the summary). With the story: the `[source.article]`
-/// selectors that found nothing on the page.
-pub async fn read_story(
-    raw: &RawItem,
-    url: &Url,
-    rule: &SourceRule,
-    run: &RunContext<'_>,
-) -> Result<(RawItem, Vec<String>), StoryError> {
-    let tz = rule.timezone_or(run.timezone);
-    let (mut article, final_url) = fetch_article(run.fetcher, url, rule, tz, run.now).await?;
-    for warning in &article.warnings {
-        tracing::warn!(source = %rule.id, url = %final_url, "{warning}");
-    }
-    let warnings = std::mem::take(&mut article.warnings);
-    Ok((merge(raw, article, rule.kind, &final_url), warnings))
 }
 
 /// Fetches one story page and reads it with the source's article rule and encoding; the
@@ -110,31 +92,34 @@ pub async fn fetch_article(
     Ok((article, final_url))
 }
 
-pub(super) fn merge(raw: &RawItem, article: Article, kind: SourceKind, url: &Url) -> RawItem {
+/// What a story is once its page is read: for a page source the page's fields come first; for
+/// a feed, the feed's do, and the page's body replaces the feed's (whose text stays the
+/// summary).
+pub(super) fn merge(raw: &RawItem, article: &Article, kind: SourceKind, url: &Url) -> RawItem {
     let mut merged = raw.clone();
     merged.link = Some(url.to_string());
-    merged.content = Some(article.body_html);
+    merged.content = Some(article.body_html.clone());
     match kind {
         SourceKind::Page => {
-            merged.title = article.title.or(merged.title);
+            merged.title = article.title.clone().or(merged.title);
             merged.published = article.published.or(merged.published);
             if !article.authors.is_empty() {
-                merged.authors = article.authors;
+                merged.authors = article.authors.clone();
             }
         }
         SourceKind::Feed => {
             merged.summary = raw.summary.clone().or_else(|| raw.content.clone());
-            merged.title = merged.title.or(article.title);
+            merged.title = merged.title.or_else(|| article.title.clone());
             merged.published = merged.published.or(article.published);
             if merged.authors.is_empty() {
-                merged.authors = article.authors;
+                merged.authors = article.authors.clone();
             }
         }
     }
-    if let Some(section) = article.section
-        && !merged.categories.contains(&section)
+    if let Some(section) = &article.section
+        && !merged.categories.contains(section)
     {
-        merged.categories.push(section);
+        merged.categories.push(section.clone());
     }
     merged
 }
@@ -168,7 +153,7 @@ mod tests {
             title: Some("市长联席会在自贡召开".into()),
             ..Default::default()
         };
-        let page = merge(&listed, article(), SourceKind::Page, &url);
+        let page = merge(&listed, &article(), SourceKind::Page, &url);
         assert_eq!(
             page.title.as_deref(),
             Some("重庆经济协作区第二十次市长联席会在自贡召开")
@@ -186,7 +171,7 @@ mod tests {
             authors: vec!["记者".into()],
             ..Default::default()
         };
-        let feed = merge(&fed, article(), SourceKind::Feed, &url);
+        let feed = merge(&fed, &article(), SourceKind::Feed, &url);
         assert_eq!(feed.title.as_deref(), Some("联席会在自贡召开"));
         assert_eq!(feed.summary.as_deref(), Some("摘要"));
         assert_eq!(feed.content.as_deref(), Some("<p>正文</p>"));
@@ -195,7 +180,7 @@ mod tests {
             summary: None,
             ..fed
         };
-        let feed = merge(&without_summary, article(), SourceKind::Feed, &url);
+        let feed = merge(&without_summary, &article(), SourceKind::Feed, &url);
         assert_eq!(feed.summary.as_deref(), Some("<p>摘要全文</p>"));
     }
 }

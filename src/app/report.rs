@@ -8,30 +8,9 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::dedup::Change;
 use crate::model::ErrorClass;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceStatus {
-    Ok,
-    /// 304, or a body identical to the last one.
-    NotModified,
-    /// Not due yet.
-    Skipped,
-    Failed,
-}
-
-impl SourceStatus {
-    /// The name `run --json` prints.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceStatus::Ok => "ok",
-            SourceStatus::NotModified => "not_modified",
-            SourceStatus::Skipped => "skipped",
-            SourceStatus::Failed => "failed",
-        }
-    }
-}
+pub use crate::model::SourceStatus;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceReport {
@@ -66,6 +45,18 @@ impl SourceReport {
             filtered: 0,
             http_status: None,
             moved_to: None,
+        }
+    }
+
+    /// Counts what committing the source's stories did.
+    pub fn count(&mut self, changes: &[Change]) {
+        for change in changes {
+            match change {
+                Change::New => self.new += 1,
+                Change::Updated { .. } => self.updated += 1,
+                Change::DuplicateOf { .. } => self.duplicates += 1,
+                Change::Same { .. } | Change::Gone { .. } => {}
+            }
         }
     }
 }

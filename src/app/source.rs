@@ -1,45 +1,48 @@
-//! One source, one pass: fetch → decode → parse (a feed) or list (a page) → normalise → for
-//! stories read from their own page, fetch and extract the new ones → filter → classify →
-//! store, and the source's state (validators, schedule, failures) updated whatever happened.
+//! One source, one pass in a run: is it due → fetch with the source's validators → the read
+//! phase (`read`, shared with `try`) → commit (`identity::apply` through the run's one
+//! [`Writer`]) → the source's report folded from what commit did, and its state (validators,
+//! schedule, failures) updated whatever happened.
 //!
 //! Must not: publish, or let one source's failure escape into another's; every error ends as
 //! this source's `SourceReport`.
+
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use url::Url;
 
 use super::alarm::{self, Found};
-use super::identity::{self, Identities, Story};
+use super::flush::GroupFlush;
+use super::identity::{self, Writer};
 use super::page;
+use super::read::{self, Document, Read, ReadError, Reader};
 use super::report::{SourceReport, SourceStatus};
 use crate::config::SourceRule;
-use crate::decode::decode;
-use crate::dedup::HostAliases;
 use crate::extract::ExtractError;
 use crate::fetch::{FetchError, Fetched, Fetcher};
-use crate::filter::{BeatFilter, Verdict};
-use crate::model::{ErrorClass, Outlet, SourceKind, SourceState};
+use crate::filter::BeatFilter;
+use crate::model::{ErrorClass, SourceKind, SourceState};
 use crate::normalise::content_hash;
-use crate::normalise::item::{ItemContext, normalise_item};
-use crate::parse::{ParseError, parse_feed};
+use crate::parse::ParseError;
 use crate::schedule;
-use crate::store::{Store, StoreError};
+use crate::store::{SharedStore, StoreError};
 
-/// What every source of a run shares.
+/// What the source passes of one run share.
 #[derive(Debug)]
-pub struct RunContext<'a> {
-    pub store: &'a Store,
-    pub fetcher: &'a Fetcher,
-    pub filter: &'a BeatFilter,
-    pub identities: &'a Identities,
+pub struct Run {
+    pub store: SharedStore,
+    /// The one write path: sources read in parallel and commit one at a time.
+    pub writer: Mutex<Writer>,
+    pub fetcher: Fetcher,
+    pub filter: BeatFilter,
+    /// The beat's zone, for sources without their own.
     pub timezone: Tz,
     pub every: std::time::Duration,
     pub force: bool,
     pub now: DateTime<Utc>,
-    /// Held while a source stores its stories: sources run in parallel, and two of them with
-    /// the same story must not both find it new.
-    pub storing: &'a std::sync::Mutex<()>,
+    /// Makes each pass's writes durable before the pass reports.
+    pub flushes: GroupFlush,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +60,8 @@ enum SourceError {
     /// See `alarm`: it found stories before and finds none now.
     #[error("{0}")]
     Broken(String),
+    #[error("the stories could not be stored: {0}")]
+    Commit(String),
 }
 
 impl SourceError {
@@ -68,7 +73,7 @@ impl SourceError {
                 ParseError::Html => ErrorClass::Html,
                 ParseError::NotAFeed { .. } | ParseError::Malformed(_) => ErrorClass::NotAFeed,
             },
-            SourceError::Store(_) => ErrorClass::Store,
+            SourceError::Store(_) | SourceError::Commit(_) => ErrorClass::Store,
             SourceError::Page(page::StoryError::Fetch(e)) => e.class(),
             SourceError::Page(_) | SourceError::Stories { .. } => ErrorClass::Extract,
             SourceError::Broken(_) => ErrorClass::Broken,
@@ -107,7 +112,7 @@ impl Outcome {
 
 /// Runs one source and records the result in the store's source state.
 #[tracing::instrument(level = "info", skip_all, fields(source = %rule.id))]
-pub async fn process(rule: &SourceRule, run: &RunContext<'_>) -> SourceReport {
+pub async fn process(rule: &SourceRule, run: &Arc<Run>) -> SourceReport {
     let url = rule.url.as_str();
     let mut state = match run.store.source_state(&rule.id) {
         Ok(state) => state,
@@ -199,7 +204,7 @@ fn failed(rule: &SourceRule, error: String, http_status: Option<u16>) -> SourceR
 
 async fn pass(
     rule: &SourceRule,
-    run: &RunContext<'_>,
+    run: &Arc<Run>,
     state: &mut SourceState,
 ) -> Result<Outcome, SourceError> {
     let mut report = SourceReport::new(&rule.id, rule.url.as_str(), SourceStatus::Ok);
@@ -225,7 +230,9 @@ async fn pass(
     };
     report.http_status = Some(body.status);
     state.validators = body.validators.clone();
-    let body_hash = content_hash(&[&String::from_utf8_lossy(&body.bytes)]);
+    // The bytes, not a decoding of them: a lossy decoding of GBK would make two different
+    // Chinese texts equal.
+    let body_hash = content_hash(&[&body.bytes[..]]);
     if state.body_hash.as_deref() == Some(body_hash.as_str()) {
         report.status = SourceStatus::NotModified;
         return Ok(Outcome::of(report, freshness));
@@ -233,133 +240,43 @@ async fn pass(
 
     let tz = rule.timezone_or(run.timezone);
     let found = Found::before(state);
-    let decoded = decode(&body.bytes, body.content_type.as_deref(), rule.encoding);
-    let (raws, ttl) = match (&rule.kind, &rule.list) {
-        (SourceKind::Page, Some(list)) => {
-            let raws = page::list_stories(decoded.text, &body.final_url, list, tz, run.now)
-                .await
-                .map_err(|e| match e {
-                    page::StoryError::Extract(
-                        ExtractError::NoListItems { .. } | ExtractError::NoListLinks { .. },
-                    ) => broken_or(found, SourceError::Page(e), tz),
-                    e => SourceError::Page(e),
-                })?;
-            (raws, None)
-        }
-        _ => {
-            let feed = parse_feed(&decoded.text, Some(&body.final_url), tz, run.now).map_err(
-                |source| SourceError::Parse {
-                    url: body.final_url.to_string(),
-                    source,
-                },
-            )?;
-            if let (true, Some(found)) = (feed.items.is_empty(), found) {
-                let what = format!("{}: the feed has no items", body.final_url);
-                return Err(SourceError::Broken(found.alarm(&what, tz)));
-            }
-            (feed.items, feed.ttl)
-        }
-    };
-    tracing::debug!(source = %rule.id, items = raws.len(), encoding = decoded.encoding.name(), "read");
-    let listed = raws.len();
-
-    let outlet = Outlet {
-        name: rule.name.clone(),
-        url: Some(rule.url.origin().ascii_serialization() + "/"),
-    };
-    let ctx = ItemContext {
-        source: &rule.id,
-        outlet: &outlet,
-        base: &body.final_url,
+    let reader = Reader {
+        rule,
+        fetcher: &run.fetcher,
+        filter: &run.filter,
+        tz,
         now: run.now,
+        store: Some(run.store.as_ref()),
+        pages: usize::MAX,
     };
-    let mut stories = Vec::with_capacity(raws.len());
-    let mut story_raws = Vec::with_capacity(raws.len());
-    for raw in &raws {
-        match normalise_item(raw, &ctx) {
-            Ok(normalised) => {
-                stories.push(Story {
-                    text: normalised.text,
-                    item: normalised.item,
-                    guid: raw.guid.clone(),
-                    url: normalised.url,
-                });
-                story_raws.push(raw);
-            }
-            Err(reason) => {
-                tracing::info!(source = %rule.id, title = ?raw.title, %reason, "story skipped")
-            }
-        }
+    let document = Document {
+        bytes: &body.bytes,
+        content_type: body.content_type.as_deref(),
+        url: &body.final_url,
+    };
+    let read = read::read(&reader, document).await.map_err(|e| match e {
+        ReadError::List(
+            e @ page::StoryError::Extract(
+                ExtractError::NoListItems { .. } | ExtractError::NoListLinks { .. },
+            ),
+        ) => broken_or(found, SourceError::Page(e), tz),
+        ReadError::List(e) => SourceError::Page(e),
+        ReadError::Parse { url, source } => SourceError::Parse { url, source },
+        ReadError::Store(e) => SourceError::Store(e),
+    })?;
+    let is_feed = !(rule.kind == SourceKind::Page && rule.list.is_some());
+    if let (true, true, Some(found)) = (read.listed == 0, is_feed, found) {
+        let what = format!("{}: the feed has no items", body.final_url);
+        return Err(SourceError::Broken(found.alarm(&what, tz)));
     }
-    let aliases = HostAliases::new(&rule.aliases);
-    let keys = identity::document_keys(run.store, &rule.id, &aliases, &stories)?;
-
-    let mut unread = Vec::new();
-    let mut page_warnings = Vec::new();
-    let mut ready = Vec::with_capacity(stories.len());
-    for ((mut story, keys), raw) in stories.into_iter().zip(keys).zip(story_raws) {
-        if page::reads_pages(rule) {
-            // Known stories are not fetched again; new ones are read from their own page.
-            if identity::is_known(run.store, &keys)? {
-                continue;
-            }
-            match page::read_story(raw, &story.url, rule, run).await {
-                Ok((read, warnings)) => match normalise_item(&read, &ctx) {
-                    Ok(n) => {
-                        page_warnings.push(warnings);
-                        story.text = n.text;
-                        story.item = n.item;
-                    }
-                    Err(reason) => {
-                        unread.push(format!("{}: {reason}", story.url));
-                        continue;
-                    }
-                },
-                Err(error) => {
-                    tracing::warn!(source = %rule.id, item = %story.url, %error, "story page not read");
-                    unread.push(error.to_string());
-                    // A feed story keeps the feed's own text; a listed story has none.
-                    if rule.kind == SourceKind::Page {
-                        continue;
-                    }
-                }
-            }
-        }
-        ready.push((story, keys));
-    }
-
-    // Stories are stored under the run's storing lock, taken only now that every story page
-    // has been fetched: two sources with one story must not both find it new. Waiting for the
-    // lock and writing to sled block, so this runs off the runtime's worker threads: the other
-    // sources' requests go on being answered meanwhile.
-    //
-    // Nothing is flushed here: the task running this pass flushes when it ends, in one flush
-    // shared with the passes that end at the same time (a flush each cost more than parsing).
-    let stored = blocking(|| -> Result<(), StoreError> {
-        let _storing = run
-            .storing
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for (mut story, keys) in ready {
-            if rule.filter
-                && let Verdict::Drop(reason) = run.filter.verdict(&story.item.title, &story.text)
-            {
-                tracing::debug!(
-                    source = %rule.id,
-                    item = %story.item.link,
-                    %reason,
-                    "filtered out"
-                );
-                report.filtered += 1;
-                continue;
-            }
-            story.item.categories = run.filter.categories(&story.item.title, &story.text);
-            identity::store_story(run.store, run.identities, story, keys, &mut report, run.now)?;
-        }
-        Ok(())
-    });
-    stored?;
-    freshness.feed_ttl = ttl.map(|minutes| std::time::Duration::from_secs(u64::from(minutes) * 60));
+    let listed = read.listed;
+    let unread = read.unread();
+    let page_warnings = read.page_warnings();
+    report.filtered = read.filtered();
+    freshness.feed_ttl = read
+        .ttl
+        .map(|minutes| std::time::Duration::from_secs(u64::from(minutes) * 60));
+    commit(run, &rule.id, read, &mut report).await?;
     if let Some(first) = unread.first() {
         let read = report.new + report.updated + report.filtered + report.duplicates;
         if read == 0 && rule.kind == SourceKind::Page {
@@ -386,17 +303,35 @@ async fn pass(
     })
 }
 
-/// Runs `work`, which blocks (a lock, sled writes), without holding up the other tasks of the
-/// worker thread it was called on: on a multi-thread runtime the worker hands them to another
-/// thread first. A current-thread runtime (tests) has no other thread to hand them to.
-fn blocking<T>(work: impl FnOnce() -> T) -> T {
-    use tokio::runtime::{Handle, RuntimeFlavor};
-    match Handle::try_current() {
-        Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(work)
-        }
-        _ => work(),
+/// The commit phase: the stories kept go through the run's one writer, on a blocking thread
+/// (waiting for the writer and writing to the store block; the other sources' requests go on
+/// being answered meanwhile), and the report counts what was done.
+///
+/// Nothing is flushed here: the task running this pass flushes when it ends, in one flush
+/// shared with the passes that end at the same time (a flush each cost more than parsing).
+async fn commit(
+    run: &Arc<Run>,
+    source: &str,
+    read: Read,
+    report: &mut SourceReport,
+) -> Result<(), SourceError> {
+    let guids = read.guids;
+    let stories = read.kept();
+    if stories.is_empty() && !guids.judged_unstable {
+        return Ok(());
     }
+    let (task, source) = (Arc::clone(run), source.to_owned());
+    let changes = tokio::task::spawn_blocking(move || {
+        let mut writer = task
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        identity::apply(&mut writer, &source, guids, stories, task.now)
+    })
+    .await
+    .map_err(|e| SourceError::Commit(e.to_string()))??;
+    report.count(&changes);
+    Ok(())
 }
 
 /// Where to fetch the source: where it moved for good (a remembered 301), else its `url`.

@@ -1,7 +1,7 @@
 //! `parse` and `extract`: one document at a time through a stage, printed for people or as
 //! JSON lines for scripts.
 //!
-//! Must not: parse or extract itself; `app::inspect` does.
+//! Must not: parse or extract itself; `inspect::documents` does.
 
 use std::path::{Path, PathBuf};
 
@@ -11,16 +11,16 @@ use url::Url;
 
 use super::{Exit, Failure, print_line, to_json};
 use crate::app;
-use crate::app::inspect::{PageFields, PageOutcome, PageReading};
 use crate::config::{Config, DEFAULT_TIMEZONE};
 use crate::extract::ZoneChoice;
 use crate::fetch::Fetcher;
+use crate::inspect::documents::{PageFields, PageOutcome, PageReading};
 
 /// `beatwire parse FILE...`: each feed file's format, title and items.
 pub fn parse(files: &[PathBuf], json: bool, tz: Tz) -> Result<Exit, Failure> {
     let mut failed = false;
     for file in files {
-        let parsed = app::inspect::parse_file(file, tz, Utc::now());
+        let parsed = crate::inspect::documents::parse_file(file, tz, Utc::now());
         failed |= print_outcome(&parsed, parsed.error.as_deref(), json, || {
             describe_feed(file, &parsed)
         })?;
@@ -29,7 +29,10 @@ pub fn parse(files: &[PathBuf], json: bool, tz: Tz) -> Result<Exit, Failure> {
 }
 
 /// A feed file as people read it: its format, title and item count, then a line per item.
-fn describe_feed(file: &Path, parsed: &app::inspect::ParsedFile) -> Result<(), Failure> {
+fn describe_feed(
+    file: &Path,
+    parsed: &crate::inspect::documents::ParsedFile,
+) -> Result<(), Failure> {
     print_line(&format!(
         "{}: {} \"{}\", {} items",
         file.display(),
@@ -107,7 +110,7 @@ pub async fn extract(
     let fetcher = Fetcher::new(&policy)?;
     let mut failed = false;
     for input in inputs {
-        let page = app::inspect::extract_input(input, base, &fetcher, &reading).await;
+        let page = crate::inspect::documents::extract_input(input, base, &fetcher, &reading).await;
         let (fields, error) = match &page.outcome {
             PageOutcome::Read(fields) => (Some(fields), None),
             PageOutcome::Failed { error } => (None, Some(error.as_str())),

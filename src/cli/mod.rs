@@ -13,6 +13,7 @@
 
 mod inspect;
 mod operator;
+mod progress;
 mod serving;
 
 use std::io::Write;
@@ -106,8 +107,8 @@ impl Failure {
         }
     }
 
-    /// An error of `app` or `demo`, which return `anyhow`: the app's own usage and lock errors
-    /// keep their codes, anything else stopped the command (exit 1).
+    /// An error of `app`, `inspect` or `demo`, which return `anyhow`: an unknown source and a
+    /// held run lock keep their codes, anything else stopped the command (exit 1).
     fn app(error: anyhow::Error) -> Failure {
         if error.is::<app::UnknownSource>() {
             Failure::Usage(error)
@@ -308,7 +309,7 @@ pub struct TryArgs {
     #[arg(long, value_name = "URL")]
     pub url: Option<Url>,
     /// Story pages to read, the first ones listed.
-    #[arg(long, value_name = "N", default_value_t = app::trial::DEFAULT_LIMIT)]
+    #[arg(long, value_name = "N", default_value_t = crate::inspect::trial::DEFAULT_LIMIT)]
     pub limit: usize,
     /// One JSON object on stdout.
     #[arg(long)]
@@ -336,11 +337,11 @@ pub async fn dispatch(cli: Cli) -> Result<Exit, Failure> {
         Command::Fetch(args) => fetch(&cli.config, args, false, progress).await,
         Command::Status { json } => {
             let config = Config::load(&cli.config)?;
-            let status = app::status::status(&config).map_err(Failure::app)?;
+            let status = crate::inspect::status::status(&config).map_err(Failure::app)?;
             if json {
                 print_line(&to_json(&status)?)?;
             } else {
-                print_line(&app::status::render(
+                print_line(&crate::inspect::status::render(
                     &status,
                     config.beat.timezone,
                     Utc::now(),
@@ -446,7 +447,7 @@ fn progress_for(cli: &Cli) -> Box<dyn Progress> {
     if cli.quiet || cli.verbose > 0 || !matches!(cli.command, Command::Run(_) | Command::Fetch(_)) {
         return Box::new(Silent);
     }
-    match app::progress::Bar::on_terminal() {
+    match progress::Bar::on_terminal() {
         Some(bar) => Box::new(bar),
         None => Box::new(Silent),
     }

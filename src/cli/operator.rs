@@ -9,7 +9,6 @@ use chrono::Utc;
 use clap::CommandFactory;
 
 use super::{AddArgs, Cli, Exit, Failure, OpmlCommand, TryArgs, print_bytes, print_line, to_json};
-use crate::app;
 use crate::config::Config;
 use crate::fetch::Fetcher;
 use crate::ops;
@@ -71,7 +70,7 @@ pub fn opml(config: &Path, command: OpmlCommand) -> Result<Exit, Failure> {
 
 /// `beatwire check --online`: every `[[source.test]]`, one line per mismatch.
 pub async fn self_tests(config: &Config) -> Result<Exit, Failure> {
-    let results = app::selftest::run_tests(config, Utc::now())
+    let results = crate::inspect::selftest::run_tests(config, Utc::now())
         .await
         .map_err(Failure::app)?;
     let failed = results.iter().filter(|r| !r.passed()).count();
@@ -91,18 +90,18 @@ pub async fn self_tests(config: &Config) -> Result<Exit, Failure> {
 /// `beatwire try ID`: one source, dry.
 pub async fn try_source(config: &Path, args: TryArgs) -> Result<Exit, Failure> {
     let config = Config::load(config)?;
-    let options = app::trial::TrialOptions {
+    let options = crate::inspect::trial::TrialOptions {
         file: args.file,
         url: args.url,
         limit: args.limit,
     };
-    let trial = app::trial::try_source(&config, &args.id, &options, Utc::now())
+    let trial = crate::inspect::trial::try_source(&config, &args.id, &options, Utc::now())
         .await
         .map_err(Failure::app)?;
     if args.json {
         print_line(&to_json(&trial)?)?;
     } else {
-        print_line(&app::trial::render(&trial))?;
+        print_line(&crate::inspect::trial::render(&trial))?;
     }
     Ok(Exit::failed_if(!trial.found_stories()))
 }

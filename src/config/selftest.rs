@@ -5,7 +5,7 @@
 //! an http(s) article URL), `title`, `published` (RFC 3339, or a date and time in the source's
 //! zone: [`ExpectedDate`]) and `contains` (one string or an array of them).
 //!
-//! This file must not fetch or compare anything: `beatwire check --online` does (`app::selftest`).
+//! This file must not fetch or compare anything: `beatwire check --online` does (`inspect::selftest`).
 
 use std::fmt;
 

@@ -1,7 +1,7 @@
 //! Tests of encoding choice: one per rule of the order, on GBK, GB18030, Big5, UTF-16 and
 //! mislabelled UTF-8 documents built from the news text in `fixtures/decode/`.
 
-use encoding_rs::{BIG5, WINDOWS_1252};
+use encoding_rs::{BIG5, GBK, WINDOWS_1252};
 
 use super::declared::find;
 use super::*;
@@ -369,4 +369,18 @@ fn utf16_without_bom_is_recognised_from_its_first_bytes() {
         assert_eq!(decoded.text, doc);
         assert!(!decoded.had_errors);
     }
+}
+
+#[test]
+fn detection_reads_the_text_not_the_markup() {
+    let page = "<html><head><title>重庆经济协作区</title><style>p{}</style><script>var a='<b>';</script></head>\
+        <body><!-- <p>x</p> --><p class=\"a\">川渝合作 共建成渝地区双城经济圈</p></body></html>";
+    let gbk = GBK.encode(page).0.into_owned();
+    let text = GBK.decode(&super::text_bytes(&gbk)).0.into_owned();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert_eq!(
+        words,
+        ["重庆经济协作区", "川渝合作", "共建成渝地区双城经济圈"]
+    );
+    assert_eq!(decode(&gbk, None, None).encoding, GBK);
 }

@@ -231,7 +231,8 @@ impl HostAliases {
 /// The public guid of a story first stored under `key`: stable across runs and machines.
 pub fn story_id(key: &ItemKey) -> String {
     let bytes = key.to_bytes();
-    content_hash(&[&String::from_utf8_lossy(&bytes)])
+    // As text, as it always was: the ids already published must not change.
+    content_hash(&[String::from_utf8_lossy(&bytes).as_bytes()])
 }
 
 /// Compares a story just read with the stored one it was recognised as, if any, when the

@@ -41,6 +41,8 @@ pub struct Normalised {
     pub url: Url,
     /// The visible text of its body ([`html_to_text`] of `item.content_html`).
     pub text: String,
+    /// The document's guid for it, if any.
+    pub guid: Option<String>,
 }
 
 pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised, SkipReason> {
@@ -67,10 +69,13 @@ pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised
     // parser included) trim it: kept, the story would read back as a changed one.
     let content_html = sanitize(body_html, &url).trim().to_owned();
     let body_text = html_to_text(&content_html);
-    let summary_source = match raw.summary.as_deref() {
-        Some(summary) => html_to_text(summary),
-        None => body_text.clone(),
-    };
+    // A blank summary is none: the body speaks for the story (as feed readers do).
+    let summary_source = raw
+        .summary
+        .as_deref()
+        .map(html_to_text)
+        .filter(|summary| !summary.trim().is_empty())
+        .unwrap_or_else(|| body_text.clone());
     let summary = summarize(&summary_source, SUMMARY_CHARS);
     let title = raw
         .title
@@ -109,6 +114,7 @@ pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised
         item,
         url,
         text: body_text,
+        guid: raw.guid.clone(),
     })
 }
 
@@ -162,7 +168,7 @@ mod tests {
     }
 
     // See: a story whose body ended in a space was published with it, read back from the feed
-    // without it, and so never published the same bytes twice (tests/properties.rs).
+    // without it, and so never published the same bytes twice (tests/formats/properties.rs).
     #[test]
     fn body_with_white_space_around_it_is_stored_trimmed() {
         let outlet = Outlet::default();
@@ -201,5 +207,23 @@ mod tests {
         };
         let n = normalise_item(&raw, &ctx(&outlet, &base)).unwrap();
         assert_eq!(n.item.link, "http://example.com/a/2.htm");
+    }
+
+    #[test]
+    fn a_blank_summary_gives_way_to_the_body() {
+        let outlet = Outlet {
+            name: "四川经济日报".into(),
+            url: None,
+        };
+        let base = Url::parse("http://example.com/rss.xml").unwrap();
+        let raw = RawItem {
+            link: Some("/a/3.htm".into()),
+            title: Some("召开".into()),
+            summary: Some(" <p> </p> ".into()),
+            content: Some("<p>川渝合作</p>".into()),
+            ..Default::default()
+        };
+        let n = normalise_item(&raw, &ctx(&outlet, &base)).unwrap();
+        assert_eq!(n.item.summary, "川渝合作");
     }
 }

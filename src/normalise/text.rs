@@ -199,13 +199,13 @@ pub fn summarize(text: &str, max_chars: usize) -> String {
 
 /// A short fingerprint of some texts: hex of the first 16 bytes of the SHA-256 of the parts
 /// joined by U+001F (so `["ab", "c"]` and `["a", "bc"]` differ).
-pub fn content_hash(parts: &[&str]) -> String {
+pub fn content_hash<P: AsRef<[u8]>>(parts: &[P]) -> String {
     let mut hasher = Sha256::new();
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
             hasher.update("\u{1f}".as_bytes());
         }
-        hasher.update(part.as_bytes());
+        hasher.update(part.as_ref());
     }
     hasher.finalize()[..16]
         .iter()

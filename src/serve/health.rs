@@ -15,6 +15,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::model::SourceStatus;
 use crate::status::Status;
 
 /// Status codes the server counts for `beatwire_http_responses_total`.
@@ -144,11 +145,11 @@ pub fn metrics(dir: &Path, now: DateTime<Utc>, counters: &Counters, cached_files
             "gauge",
             &[(String::new(), took.to_string())],
         );
-        let by_status: Vec<(String, String)> = ["ok", "not_modified", "skipped", "failed"]
+        let by_status: Vec<(String, String)> = SourceStatus::ALL
             .iter()
             .map(|wanted| {
                 let n = run.sources.iter().filter(|s| s.status == *wanted).count();
-                (format!("{{status=\"{wanted}\"}}"), n.to_string())
+                (format!("{{status=\"{}\"}}", wanted.as_str()), n.to_string())
             })
             .collect();
         gauge(
@@ -157,7 +158,7 @@ pub fn metrics(dir: &Path, now: DateTime<Utc>, counters: &Counters, cached_files
             "gauge",
             &by_status,
         );
-        let per_source = |value: &dyn Fn(&crate::status::SourceStatus) -> String| {
+        let per_source = |value: &dyn Fn(&crate::status::SourceRun) -> String| {
             run.sources
                 .iter()
                 .map(|s| (format!("{{source=\"{}\"}}", label(&s.id)), value(s)))
@@ -167,7 +168,7 @@ pub fn metrics(dir: &Path, now: DateTime<Utc>, counters: &Counters, cached_files
             "beatwire_source_up",
             "Whether the source did not fail in the last run (1) or failed (0).",
             "gauge",
-            &per_source(&|s| u8::from(s.status != "failed").to_string()),
+            &per_source(&|s| u8::from(s.status != SourceStatus::Failed).to_string()),
         );
         gauge(
             "beatwire_fetch_duration_seconds",
@@ -220,7 +221,7 @@ fn label(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::status::{PublishStatus, RunStatus, SourceStatus};
+    use crate::status::{PublishStatus, RunStatus, SourceRun};
     use chrono::TimeZone;
 
     fn at(h: u32, m: u32) -> DateTime<Utc> {
@@ -228,9 +229,9 @@ mod tests {
     }
 
     fn write_status(dir: &Path) {
-        let source = |id: &str, status: &str, seconds| SourceStatus {
+        let source = |id: &str, status, seconds| SourceRun {
             id: id.into(),
-            status: status.into(),
+            status,
             http_status: Some(200),
             new: 2,
             updated: 0,
@@ -239,7 +240,10 @@ mod tests {
         let run = RunStatus {
             started: at(8, 0),
             finished: at(8, 1),
-            sources: vec![source("cqrb", "ok", 0.5), source("ynrb", "failed", 1.25)],
+            sources: vec![
+                source("cqrb", SourceStatus::Ok, 0.5),
+                source("ynrb", SourceStatus::Failed, 1.25),
+            ],
         };
         let published = PublishStatus {
             at: at(8, 1),

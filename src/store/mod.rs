@@ -1,4 +1,5 @@
-//! The story store: one sled database holding every story, the keys it is known by, a time
+//! The story store: the [`Backend`] trait every store engine implements (`backend.rs`), and
+//! its embedded default, one sled database holding every story, the keys it is known by, a time
 //! index for the published feed, the near-duplicate sketches, tombstones of pruned stories,
 //! and what is remembered per source.
 //!
@@ -32,6 +33,7 @@
 //! written yet is stored again, under the same id, by the next run. One multi-tree transaction
 //! per story cost more than all the rest of storing it.
 
+mod backend;
 mod codec;
 mod error;
 mod identity;
@@ -44,6 +46,7 @@ mod time_key;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use self::backend::{Backend, SharedStore, flush_async, open};
 pub use self::error::StoreError;
 pub use self::near::SketchEntry;
 pub use self::prune::{Pruned, Tombstone};
@@ -333,21 +336,6 @@ impl Store {
     /// Bytes the database takes on disk.
     pub fn size_on_disk(&self) -> Result<u64, StoreError> {
         Ok(self.db.size_on_disk()?)
-    }
-
-    /// [`flush`](Store::flush) on a blocking thread: the task awaiting it yields, so a run's
-    /// other sources go on fetching while this one's stories reach the disk.
-    ///
-    /// Not sled's own `flush_async`, which can wait forever when several are awaited at once
-    /// (spacejam/sled#1241).
-    pub async fn flush_async(&self) -> Result<(), StoreError> {
-        let store = self.clone();
-        match tokio::task::spawn_blocking(move || store.flush()).await {
-            Ok(flushed) => flushed,
-            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            // The runtime is shutting down: flush on this thread instead.
-            Err(_) => self.flush(),
-        }
     }
 }
 

@@ -8,7 +8,7 @@ use chrono::{TimeDelta, Utc};
 use super::server::{Behaviour, Hostile};
 use super::{FETCH, after, fixture, run, run_only, source, write_config};
 use beatwire::app::report::SourceStatus;
-use beatwire::app::status::status;
+use beatwire::inspect::status::status;
 use beatwire::model::ErrorClass;
 
 fn feed(id: &str, url: &str) -> String {

@@ -1,0 +1,170 @@
+//! The store trait: every operation the pipeline and the read-only commands ask of a store,
+//! whatever engine keeps it. The sled store ([`Store`]) implements it; a second backend plugs
+//! in behind the same trait, and the pipeline (`app`) only ever sees `dyn Backend`.
+//!
+//! Must not: hold logic of its own; each method is one operation of a backend, and what the
+//! operations mean (the crash-safe write order, the time index) is each backend's to keep.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::{Pruned, SketchEntry, SketchWrite, Store, StoreError, Tombstone};
+use crate::dedup::{GuidTrust, Sketch};
+use crate::model::{Item, ItemKey, SourceState};
+
+/// A store the pipeline can read from and write to. Implementations are shared between the
+/// tasks of a run (`Send + Sync`); writes to stories go through the run's one writer
+/// (`app::identity::Writer`), so a backend need not order concurrent story writes itself.
+pub trait Backend: fmt::Debug + Send + Sync {
+    /// The id of the story stored under `key`, if any (the story may since have been pruned:
+    /// see [`Backend::tombstone`]).
+    fn find(&self, key: &ItemKey) -> Result<Option<String>, StoreError>;
+
+    /// The story with this id, if any.
+    fn get(&self, id: &str) -> Result<Option<Item>, StoreError>;
+
+    /// Stores a new or changed story under its id and every key in `keys`, with its
+    /// near-duplicate sketch as `sketch` says. A key that led to another story now leads to
+    /// this one; keys are never removed.
+    fn put_story(
+        &self,
+        item: &Item,
+        keys: &[ItemKey],
+        sketch: SketchWrite<'_>,
+    ) -> Result<(), StoreError>;
+
+    /// [`Backend::put_story`] for a story none of whose keys is known: nothing to move.
+    fn put_new_story(
+        &self,
+        item: &Item,
+        keys: &[ItemKey],
+        sketch: Option<&Sketch>,
+    ) -> Result<(), StoreError>;
+
+    /// The `limit` newest stories, ordered by (published desc, id asc).
+    fn latest(&self, limit: usize) -> Result<Vec<Item>, StoreError>;
+
+    /// Every near-duplicate sketch of a story dated in `[from, to]`, oldest first.
+    fn sketches_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<SketchEntry>, StoreError>;
+
+    /// The tombstone of a pruned or removed story.
+    fn tombstone(&self, id: &str) -> Result<Option<Tombstone>, StoreError>;
+
+    /// Removes the stories both dated and first seen before `cutoff`, leaving tombstones.
+    fn prune(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> Result<Pruned, StoreError>;
+
+    /// What is remembered of a source (its default when never seen).
+    fn source_state(&self, source: &str) -> Result<SourceState, StoreError>;
+
+    fn set_source_state(&self, source: &str, state: &SourceState) -> Result<(), StoreError>;
+
+    /// Every source the store remembers, by id.
+    fn source_states(&self) -> Result<Vec<(String, SourceState)>, StoreError>;
+
+    /// Whether `source`'s guids identify its stories; trusted until judged otherwise.
+    fn guid_trust(&self, source: &str) -> Result<GuidTrust, StoreError>;
+
+    fn set_guid_trust(&self, source: &str, trust: GuidTrust) -> Result<(), StoreError>;
+
+    /// Writes everything to disk and waits until it is durable.
+    fn flush(&self) -> Result<(), StoreError>;
+}
+
+/// A store shared by the tasks of a run.
+pub type SharedStore = Arc<dyn Backend>;
+
+/// Opens the store at `path` (sled, the embedded default).
+pub fn open(path: &Path) -> Result<SharedStore, StoreError> {
+    Ok(Arc::new(Store::open(path)?))
+}
+
+/// [`Backend::flush`] on a blocking thread: the task awaiting it yields, so a run's other
+/// sources go on fetching while this one's stories reach the disk.
+pub async fn flush_async(store: &SharedStore) -> Result<(), StoreError> {
+    let task = Arc::clone(store);
+    match tokio::task::spawn_blocking(move || task.flush()).await {
+        Ok(flushed) => flushed,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        // The runtime is shutting down: flush on this thread instead.
+        Err(_) => store.flush(),
+    }
+}
+
+impl Backend for Store {
+    fn find(&self, key: &ItemKey) -> Result<Option<String>, StoreError> {
+        Store::find(self, key)
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Item>, StoreError> {
+        Store::get(self, id)
+    }
+
+    fn put_story(
+        &self,
+        item: &Item,
+        keys: &[ItemKey],
+        sketch: SketchWrite<'_>,
+    ) -> Result<(), StoreError> {
+        Store::put_story(self, item, keys, sketch)
+    }
+
+    fn put_new_story(
+        &self,
+        item: &Item,
+        keys: &[ItemKey],
+        sketch: Option<&Sketch>,
+    ) -> Result<(), StoreError> {
+        Store::put_new_story(self, item, keys, sketch)
+    }
+
+    fn latest(&self, limit: usize) -> Result<Vec<Item>, StoreError> {
+        Store::latest(self, limit)
+    }
+
+    fn sketches_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<SketchEntry>, StoreError> {
+        Store::sketches_between(self, from, to)
+    }
+
+    fn tombstone(&self, id: &str) -> Result<Option<Tombstone>, StoreError> {
+        Store::tombstone(self, id)
+    }
+
+    fn prune(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> Result<Pruned, StoreError> {
+        Store::prune(self, cutoff, now)
+    }
+
+    fn source_state(&self, source: &str) -> Result<SourceState, StoreError> {
+        Store::source_state(self, source)
+    }
+
+    fn set_source_state(&self, source: &str, state: &SourceState) -> Result<(), StoreError> {
+        Store::set_source_state(self, source, state)
+    }
+
+    fn source_states(&self) -> Result<Vec<(String, SourceState)>, StoreError> {
+        Store::source_states(self)
+    }
+
+    fn guid_trust(&self, source: &str) -> Result<GuidTrust, StoreError> {
+        Store::guid_trust(self, source)
+    }
+
+    fn set_guid_trust(&self, source: &str, trust: GuidTrust) -> Result<(), StoreError> {
+        Store::set_guid_trust(self, source, trust)
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        Store::flush(self)
+    }
+}

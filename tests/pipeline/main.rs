@@ -1,0 +1,15 @@
+//! Fetch, identity, store and publish end to end, one module per subject: feeds and pages, the
+//! broken-source alarm, `beatwire try`, one story one item, near-duplicates and runs killed in
+//! the middle, and `run` and `try` sharing one pass.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod alarm;
+mod crash;
+mod dedup;
+mod identity;
+mod one_pass;
+mod pages;
+mod pipeline;
+mod trial;
