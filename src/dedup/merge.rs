@@ -203,4 +203,33 @@ mod tests {
         later.updated = Some(theirs);
         assert_eq!(update_primary(&later, fresh, None, now).updated, Some(now));
     }
+
+    #[test]
+    fn the_original_is_the_first_published_then_the_one_named_as_writer() {
+        let at = |h| Utc.with_ymd_and_hms(2018, 12, 24, h, 0, 0).unwrap();
+        let mut original = copy("scjjrb", "四川经济日报", "https://scjjrb.example/1");
+        let mut reprint = copy("cqrb", "重庆日报", "https://cqrb.example/9");
+        original.published = at(3);
+        reprint.published = at(6);
+        let copies = [original.clone(), reprint.clone()];
+        assert!(represents_before(&original, &reprint, &copies));
+        assert!(!represents_before(&reprint, &original, &copies));
+
+        // The same time: the copy whose outlet the other names as writer wins, else none.
+        reprint.published = at(3);
+        assert!(!represents_before(
+            &original,
+            &reprint,
+            &[original.clone(), reprint.clone()]
+        ));
+        reprint.origin = Some("四川经济日报".into());
+        let copies = [original.clone(), reprint.clone()];
+        assert!(represents_before(&original, &reprint, &copies));
+        assert!(!represents_before(&reprint, &original, &copies));
+        // A copy naming its own outlet proves nothing.
+        original.origin = Some("四川经济日报".into());
+        reprint.origin = None;
+        let copies = [original.clone(), reprint.clone()];
+        assert!(!represents_before(&original, &reprint, &copies));
+    }
 }
