@@ -116,6 +116,7 @@ fn story(n: u64, phrases: &[String]) -> Normalised {
             url: Some(format!("https://{source}.example.cn/")),
         },
         first_seen: published,
+        origin: None,
         content_hash: format!("{n:032x}"),
         provenance: Vec::new(),
     };

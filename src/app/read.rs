@@ -278,8 +278,9 @@ async fn read_page(reader: &Reader<'_>, ctx: &ItemContext<'_>, story: &mut ReadS
             }
             let merged = page::merge(&story.listed, &article, rule.kind, &final_url);
             match normalise_item(&merged, ctx) {
-                Ok(normalised) => {
+                Ok(mut normalised) => {
                     story.dated = merged.published.or(merged.updated).is_some();
+                    normalised.item.origin = article.writer().map(str::to_owned);
                     // The keys stay those of the link listed: they are what the store knows.
                     story.story = Normalised {
                         url: story.story.url.clone(),

@@ -108,6 +108,7 @@ pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised
         categories: Vec::new(),
         outlet: ctx.outlet.clone(),
         first_seen: ctx.now,
+        origin: None,
         provenance: Vec::new(),
     };
     Ok(Normalised {

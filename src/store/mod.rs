@@ -371,6 +371,7 @@ mod tests {
                 url: Some("http://www.scjjrb.com/".to_owned()),
             },
             first_seen: published,
+            origin: None,
             content_hash: "h1".to_owned(),
             provenance: vec![],
         }

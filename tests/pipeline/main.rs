@@ -10,6 +10,7 @@ mod crash;
 mod dedup;
 mod identity;
 mod one_pass;
+mod original;
 mod pages;
 mod pipeline;
 mod trial;
