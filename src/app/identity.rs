@@ -342,37 +342,24 @@ fn represent(
     now: DateTime<Utc>,
 ) -> Result<Change, StoreError> {
     let Seen {
-        mut item,
+        item,
         guid,
         text,
         keys,
     } = seen;
-    let mut copies = stored.sightings().into_owned();
-    copies.insert(0, sighting_of(&item, guid));
-    merge::order_copies(&mut copies);
-    item.first_seen = stored.first_seen;
+    let item = merge::take_over(&stored, item, guid, keys.first(), now);
     let mut keys = keys.to_vec();
-    if stored.first_seen < now {
-        item.id = stored.id.clone();
-        item.updated = Some(now);
-    } else {
-        item.id = keys
-            .first()
-            .map_or_else(|| stored.id.clone(), dedup::story_id);
-        if item.id != stored.id {
-            writer.store.remove(&stored.id, now)?;
-            writer.near.remove(&stored.id);
-            // The other copies' links lead to the story under its new guid; a key left behind
-            // leads to the old guid's tombstone, and that copy is passed over, not stored again.
-            for copy in &copies[1..] {
-                let link = ItemKey::Link(canonical_link_of(&copy.link));
-                if !keys.contains(&link) {
-                    keys.push(link);
-                }
+    if item.id != stored.id {
+        writer.store.remove(&stored.id, now)?;
+        writer.near.remove(&stored.id);
+        // The other copies' links lead to the story under its new guid; a key left behind
+        // leads to the old guid's tombstone, and that copy is passed over, not stored again.
+        for link in merge::copy_links(&item) {
+            if !keys.contains(&link) {
+                keys.push(link);
             }
         }
     }
-    item.provenance = copies;
     let sketch = Sketch::of(&item.title, text);
     let write = sketch.as_ref().map_or(SketchWrite::Clear, SketchWrite::Set);
     writer.store.put_story(&item, &keys, write)?;
@@ -382,14 +369,6 @@ fn represent(
     }
     tracing::debug!(item = %item.id, was = %stored.id, link = %item.link, "the original represents the story");
     Ok(Change::DuplicateOf { id: item.id })
-}
-
-/// The canonical link of a stored copy's link.
-fn canonical_link_of(link: &str) -> String {
-    match url::Url::parse(link) {
-        Ok(url) => crate::normalise::canonical_link(&url),
-        Err(_) => link.to_owned(),
-    }
 }
 
 /// Seen under a key it was not stored with (a feed that added guids): remember the key.

@@ -267,7 +267,7 @@ pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, R
 }
 
 /// Reads a story's own page into it: for a page source the page's fields come first; for a
-/// feed, the feed's, and the page's body replaces the feed's (see `page::merge`).
+/// feed, the feed's, and the page's body replaces the feed's (see `extract::merged`).
 async fn read_page(reader: &Reader<'_>, ctx: &ItemContext<'_>, story: &mut ReadStory) {
     let rule = reader.rule;
     let url = story.story.url.clone();
@@ -276,7 +276,7 @@ async fn read_page(reader: &Reader<'_>, ctx: &ItemContext<'_>, story: &mut ReadS
             for warning in &article.warnings {
                 tracing::warn!(source = %rule.id, url = %final_url, "{warning}");
             }
-            let merged = page::merge(&story.listed, &article, rule.kind, &final_url);
+            let merged = crate::extract::merged(&story.listed, &article, rule.kind, &final_url);
             match normalise_item(&merged, ctx) {
                 Ok(mut normalised) => {
                     story.dated = merged.published.or(merged.updated).is_some();

@@ -12,7 +12,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Item, Sighting};
+use crate::model::{Item, ItemKey, Sighting};
 
 /// The copy that `item`, just read from its source, stands for.
 pub fn sighting_of(item: &Item, guid: Option<&str>) -> Sighting {
@@ -115,6 +115,45 @@ pub fn update_primary(
         }
     }
     fresh
+}
+
+/// `fresh`, a copy of `stored` that represents it from now on (see [`represents_before`]):
+/// the story with `fresh`'s title, link, date, outlet, authors and text, and every copy. A
+/// story already published (first seen before `now`) keeps its guid and its `updated` moves;
+/// one first seen in this run takes the guid of `fresh`'s first key, the guid the original
+/// would have had had it come first.
+pub fn take_over(
+    stored: &Item,
+    mut fresh: Item,
+    guid: Option<&str>,
+    first_key: Option<&ItemKey>,
+    now: DateTime<Utc>,
+) -> Item {
+    let mut copies = stored.sightings().into_owned();
+    copies.insert(0, sighting_of(&fresh, guid));
+    order_copies(&mut copies);
+    fresh.first_seen = stored.first_seen;
+    fresh.provenance = copies;
+    if stored.first_seen < now {
+        fresh.id = stored.id.clone();
+        fresh.updated = Some(now);
+    } else {
+        fresh.id = first_key.map_or_else(|| stored.id.clone(), super::story_id);
+    }
+    fresh
+}
+
+/// The link keys of a story's copies other than the one representing it.
+pub fn copy_links(story: &Item) -> Vec<ItemKey> {
+    story
+        .provenance
+        .iter()
+        .skip(1)
+        .map(|copy| match url::Url::parse(&copy.link) {
+            Ok(url) => ItemKey::Link(crate::normalise::canonical_link(&url)),
+            Err(_) => ItemKey::Link(copy.link.clone()),
+        })
+        .collect()
 }
 
 #[cfg(test)]

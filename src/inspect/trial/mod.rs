@@ -299,7 +299,7 @@ fn page_shown(story: &ReadStory, page: &PageRead, rule: &SourceRule, tz: Tz) -> 
     shown
 }
 
-/// The fields a run keeps from the story page and the list or feed (see `page::merge`), each
+/// The fields a run keeps from the story page and the list or feed (see `extract::merged`), each
 /// with the rule that gave it.
 fn merged_fields(raw: &RawItem, article: &Article, rule: &SourceRule, tz: Tz) -> Vec<TrialField> {
     let shown = |r: &Option<Rule>| r.as_ref().map(ToString::to_string);
