@@ -271,4 +271,41 @@ mod tests {
         let copies = [original.clone(), reprint.clone()];
         assert!(!represents_before(&original, &reprint, &copies));
     }
+
+    #[test]
+    fn the_original_takes_over_with_a_guid_that_depends_on_whether_the_story_was_published() {
+        let reprint = item("https://cqrb.example/9");
+        let mut original = item("https://scjjrb.example/1");
+        original.source = "scjjrb".into();
+        original.published = reprint.published - chrono::TimeDelta::hours(3);
+        let key = ItemKey::Link("https://scjjrb.example/1".into());
+
+        // Not published yet: the guid the original would have had, no update.
+        let now = reprint.first_seen;
+        let taken = take_over(&reprint, original.clone(), None, Some(&key), now);
+        assert_eq!(taken.id, crate::dedup::story_id(&key));
+        assert_eq!(
+            (taken.updated, taken.first_seen),
+            (None, reprint.first_seen)
+        );
+        let links: Vec<&str> = taken.provenance.iter().map(|c| c.link.as_str()).collect();
+        assert_eq!(
+            links,
+            ["https://scjjrb.example/1", "https://cqrb.example/9"]
+        );
+        assert_eq!(
+            copy_links(&taken),
+            [ItemKey::Link(crate::normalise::canonical_link(
+                &url::Url::parse("https://cqrb.example/9").unwrap()
+            ))]
+        );
+
+        // Published in an earlier run: the guid stays and the story shows as updated.
+        let later = now + chrono::TimeDelta::hours(1);
+        let taken = take_over(&reprint, original, None, Some(&key), later);
+        assert_eq!(
+            (taken.id.as_str(), taken.updated),
+            (reprint.id.as_str(), Some(later))
+        );
+    }
 }
