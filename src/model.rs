@@ -218,6 +218,10 @@ pub struct SourceState {
     /// When that document was read.
     #[serde(default)]
     pub last_found_at: Option<DateTime<Utc>>,
+    /// What the last document read had to be repaired of to be read at all, one line per kind
+    /// (`escaped 3 bare '&'`); empty when it parsed as written.
+    #[serde(default)]
+    pub repairs: Vec<String>,
 }
 
 /// How a source's pass ended: `status` in `run --json` and in `status.json`.

@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
         source: "s",
         outlet: &outlet,
         base: &base,
+        tz: chrono_tz::Asia::Shanghai,
         now,
     };
     for raw in &feed.items {

@@ -89,8 +89,6 @@ pub struct ReadStory {
     pub listed: RawItem,
     /// Its page, when it was read.
     pub page: Option<PageRead>,
-    /// The feed, the list or the page gave a date (else it carries the time first seen).
-    pub dated: bool,
     pub fate: Fate,
 }
 
@@ -98,6 +96,9 @@ pub struct ReadStory {
 #[derive(Debug, Clone)]
 pub struct Read {
     pub encoding: &'static encoding_rs::Encoding,
+    /// Empty when the document was read as written; else a feed read only after repairs, one
+    /// line per kind of repair (`escaped 3 bare '&'`), as `parse --json` shows them.
+    pub repairs: Vec<String>,
     /// Stories the document lists, before anything is skipped.
     pub listed: usize,
     /// The feed's `ttl`, in minutes.
@@ -166,12 +167,12 @@ impl Read {
 pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, ReadError> {
     let rule = reader.rule;
     let decoded = decode(document.bytes, document.content_type, rule.encoding);
-    let (raws, ttl) = match (&rule.kind, &rule.list) {
+    let (raws, ttl, repairs) = match (&rule.kind, &rule.list) {
         (SourceKind::Page, Some(list)) => {
             let raws = page::list_stories(decoded.text, document.url, list, reader.tz, reader.now)
                 .await
                 .map_err(ReadError::List)?;
-            (raws, None)
+            (raws, None, Vec::new())
         }
         _ => {
             let feed = parse_feed(&decoded.text, Some(document.url), reader.tz, reader.now)
@@ -179,7 +180,7 @@ pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, R
                     url: document.url.to_string(),
                     source,
                 })?;
-            (feed.items, feed.ttl)
+            (feed.items, feed.ttl, feed.lenient)
         }
     };
     tracing::debug!(source = %rule.id, items = raws.len(), encoding = decoded.encoding.name(), "read");
@@ -191,6 +192,7 @@ pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, R
         source: &rule.id,
         outlet: &outlet,
         base: document.url,
+        tz: reader.tz,
         now: reader.now,
     };
     let mut skipped = Vec::new();
@@ -213,6 +215,7 @@ pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, R
     let (keys, guids) = identity::document_keys(reader.store, &rule.id, &aliases, &normalised)?;
     let mut read = Read {
         encoding: decoded.encoding,
+        repairs,
         listed: raws.len(),
         ttl,
         guids,
@@ -238,7 +241,6 @@ pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, R
         }
         taken.push((story_keys, story.url.to_string()));
         let mut next = ReadStory {
-            dated: raw.published.or(raw.updated).is_some(),
             story,
             keys: story_keys.clone(),
             listed: raw.clone(),
@@ -279,7 +281,6 @@ async fn read_page(reader: &Reader<'_>, ctx: &ItemContext<'_>, story: &mut ReadS
             let merged = crate::extract::merged(&story.listed, &article, rule.kind, &final_url);
             match normalise_item(&merged, ctx) {
                 Ok(mut normalised) => {
-                    story.dated = merged.published.or(merged.updated).is_some();
                     normalised.item.origin = article.writer().map(str::to_owned);
                     // The keys stay those of the link listed: they are what the store knows.
                     story.story = Normalised {

@@ -329,6 +329,7 @@ fn stories(raws: &[(RawItem, String)]) -> Vec<Item> {
         source: "scjjrb",
         outlet: &outlet,
         base: &base,
+        tz: ZONE,
         now: now(),
     };
     raws.iter()
@@ -365,6 +366,7 @@ fn read_back(document: &str, originals: &[Item], id_of: impl Fn(&str) -> String)
                 source: &original.source,
                 outlet: &original.outlet,
                 base: &base,
+                tz: ZONE,
                 now: original.first_seen,
             };
             let mut item = normalise_item(raw, &ctx)

@@ -117,6 +117,7 @@ fn labelled_near_duplicates_merge_and_look_alikes_do_not() {
             source: &labelled.source,
             outlet: &outlet,
             base: &base,
+            tz: chrono_tz::Asia::Shanghai,
             now,
         };
         let raw = RawItem {
