@@ -22,7 +22,7 @@ use beatwire::app::identity::{self, Keyed, Writer};
 use beatwire::dedup::sketch::SKETCH_BYTES;
 use beatwire::dedup::{HostAliases, Sketch};
 use beatwire::model::{Item, Outlet};
-use beatwire::normalise::item::Normalised;
+use beatwire::normalise::item::{Dated, Normalised};
 use beatwire::publish::{self, Channel};
 use beatwire::store::{SharedStore, Store};
 
@@ -116,6 +116,7 @@ fn story(n: u64, phrases: &[String]) -> Normalised {
             url: Some(format!("https://{source}.example.cn/")),
         },
         first_seen: published,
+        origin: None,
         content_hash: format!("{n:032x}"),
         provenance: Vec::new(),
         linkless: false,
@@ -125,6 +126,7 @@ fn story(n: u64, phrases: &[String]) -> Normalised {
         guid: Some(format!("{source}-{n}")),
         url: Url::parse(&link).expect("link"),
         text,
+        dated: Dated::Written,
     }
 }
 

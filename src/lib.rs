@@ -9,6 +9,7 @@
 //! beside the outputs. `serve` reads only the published files and that status.
 
 pub mod app;
+pub mod atomic;
 pub mod cli;
 pub mod config;
 pub mod decode;

@@ -1,31 +1,33 @@
 //! The `beatwire` binary: parse the command line, start tracing, call the library, and turn the
-//! outcome into an exit code (see `cli::Exit`).
+//! outcome into an exit code (see `cli::Exit` and `cli::Failure`). The only place that ends the
+//! process.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use beatwire::cli::{self, Cli};
+use beatwire::cli::{self, Cli, Failure};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose, cli.quiet);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let outcome = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("beatwire: cannot start the async runtime: {e}");
-            return cli::Exit::SourceFailed.into();
-        }
+        Ok(runtime) => runtime.block_on(cli::dispatch(cli)),
+        Err(e) => Err(Failure::Internal(
+            anyhow::Error::new(e).context("cannot start the async runtime"),
+        )),
     };
-    match runtime.block_on(cli::dispatch(cli)) {
+    match outcome {
         Ok(exit) => exit.into(),
-        Err(error) => {
-            eprintln!("beatwire: {error:#}");
-            cli::exit_for(&error).into()
+        Err(failure) => {
+            if !matches!(failure, Failure::Closed) {
+                eprintln!("beatwire: {failure:#}");
+            }
+            failure.exit().into()
         }
     }
 }

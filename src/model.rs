@@ -112,13 +112,18 @@ pub struct Item {
     pub updated: Option<DateTime<Utc>>,
     pub authors: Vec<String>,
     pub categories: Vec<String>,
+    /// The site the story was read from.
     pub outlet: Outlet,
+    /// The outlet the page names as the story's writer (`来源：X`, `ContentSource`), when it
+    /// names one: published as the story's source, while `outlet` stays in the provenance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
     /// When this store first saw the story.
     pub first_seen: DateTime<Utc>,
     /// A hash of the visible content, to tell an update from an unchanged re-fetch.
     pub content_hash: String,
-    /// Every copy of the story seen, the primary copy (the one that gave the story its id and
-    /// its text) first, then the others in the order they were seen. Empty for stories stored
+    /// Every copy of the story seen, the copy that represents it (the original: see
+    /// `dedup::merge`) first, then the others by date. Empty for stories stored
     /// before copies were recorded: [`Item::sightings`] then stands for the story itself.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub provenance: Vec<Sighting>,
@@ -135,6 +140,16 @@ fn is_false(flag: &bool) -> bool {
 }
 
 impl Item {
+    /// The outlet published as the story's source: the writer its page names, else the site
+    /// it was read from.
+    /// Its name and address (the writer's address is not known).
+    pub fn published_outlet(&self) -> (&str, Option<&str>) {
+        match &self.origin {
+            Some(name) if *name != self.outlet.name => (name, None),
+            _ => (&self.outlet.name, self.outlet.url.as_deref()),
+        }
+    }
+
     /// The copies of this story, primary first; never empty.
     pub fn sightings(&self) -> std::borrow::Cow<'_, [Sighting]> {
         if self.provenance.is_empty() {
@@ -145,6 +160,7 @@ impl Item {
                 guid: None,
                 published: self.published,
                 seen: self.first_seen,
+                origin: self.origin.clone(),
             }])
         } else {
             std::borrow::Cow::Borrowed(&self.provenance)
@@ -167,6 +183,9 @@ pub struct Sighting {
     pub published: DateTime<Utc>,
     /// When this store first saw the copy.
     pub seen: DateTime<Utc>,
+    /// The outlet the copy's page names as the story's writer, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 /// HTTP validators remembered for conditional GET.
@@ -217,6 +236,10 @@ pub struct SourceState {
     /// When that document was read.
     #[serde(default)]
     pub last_found_at: Option<DateTime<Utc>>,
+    /// What the last document read had to be repaired of to be read at all, one line per kind
+    /// (`escaped 3 bare '&'`); empty when it parsed as written.
+    #[serde(default)]
+    pub repairs: Vec<String>,
 }
 
 /// How a source's pass ended: `status` in `run --json` and in `status.json`.

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::atomic::{WriteError, write_atomic};
 use crate::model::SourceStatus;
-use crate::publish::{PublishError, write_atomic};
 
 /// The file's name in the output folder.
 pub const STATUS_FILE: &str = "status.json";
@@ -66,7 +66,7 @@ pub enum StatusError {
         source: serde_json::Error,
     },
     #[error(transparent)]
-    Write(#[from] PublishError),
+    Write(#[from] WriteError),
 }
 
 impl Status {
@@ -111,7 +111,7 @@ impl Status {
             status.published = published;
         }
         std::fs::create_dir_all(dir).map_err(|source| {
-            StatusError::Write(PublishError::Io {
+            StatusError::Write(WriteError {
                 path: dir.to_owned(),
                 source,
             })

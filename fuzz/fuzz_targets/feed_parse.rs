@@ -26,6 +26,7 @@ fuzz_target!(|data: &[u8]| {
         outlet: &outlet,
         base: &base,
         site: feed.link.as_deref(),
+        tz: chrono_tz::Asia::Shanghai,
         now,
     };
     for raw in &feed.items {

@@ -238,13 +238,16 @@ fn store_story(
     // Rule 3: near-duplicate text of another source's story.
     let sketch = Sketch::of(&item.title, &text);
     if let Some(sketch) = &sketch
-        && let Some(mut stored) = near_copy(writer, &item, sketch)?
+        && let Some(stored) = near_copy(writer, &item, sketch)?
     {
-        let id = stored.id.clone();
-        add_copy(&mut stored, sighting_of(&item, guid));
-        store.put_story(&stored, &keys, SketchWrite::Keep)?;
-        tracing::debug!(item = %id, copy = %item.link, "near-duplicate merged");
-        return Ok(Some(Change::DuplicateOf { id }));
+        tracing::debug!(item = %stored.id, copy = %item.link, "near-duplicate merged");
+        let seen = Seen {
+            item,
+            guid,
+            text: &text,
+            keys: &keys,
+        };
+        return another_copy(writer, stored, seen, now).map(Some);
     }
 
     item.id = dedup::story_id(first_key);
@@ -275,39 +278,103 @@ fn known_story(
     seen: Seen<'_>,
     now: DateTime<Utc>,
 ) -> Result<Change, StoreError> {
+    if !merge::is_primary_source(&stored, &seen.item.source) {
+        return another_copy(writer, stored, seen, now);
+    }
     let Seen {
         item,
         guid,
         text,
         keys,
     } = seen;
+    match dedup::classify(Some(&stored), &item) {
+        Change::Updated { id } => {
+            let sketch = Sketch::of(&item.title, text);
+            let updated = update_primary(&stored, item, guid, now);
+            let write = sketch.as_ref().map_or(SketchWrite::Clear, SketchWrite::Set);
+            writer.store.put_story(&updated, keys, write)?;
+            match sketch {
+                Some(sketch) => writer.near.insert(id.clone(), updated.published, sketch),
+                None => writer.near.remove(&id),
+            }
+            Ok(Change::Updated { id })
+        }
+        change => {
+            remember_keys(writer.store.as_ref(), &stored, keys)?;
+            Ok(change)
+        }
+    }
+}
+
+/// Another source's copy of a stored story: it joins the story's copies, and represents the
+/// story when it is the original (see `dedup::merge`); a copy already recorded changes
+/// nothing.
+fn another_copy(
+    writer: &mut Writer,
+    stored: Item,
+    seen: Seen<'_>,
+    now: DateTime<Utc>,
+) -> Result<Change, StoreError> {
     let id = stored.id.clone();
-    if merge::is_primary_source(&stored, &item.source) {
-        return match dedup::classify(Some(&stored), &item) {
-            Change::Updated { id } => {
-                let sketch = Sketch::of(&item.title, text);
-                let updated = update_primary(&stored, item, guid, now);
-                let write = sketch.as_ref().map_or(SketchWrite::Clear, SketchWrite::Set);
-                writer.store.put_story(&updated, keys, write)?;
-                match sketch {
-                    Some(sketch) => writer.near.insert(id.clone(), updated.published, sketch),
-                    None => writer.near.remove(&id),
-                }
-                Ok(Change::Updated { id })
-            }
-            change => {
-                remember_keys(writer.store.as_ref(), &stored, keys)?;
-                Ok(change)
-            }
-        };
+    let copy = sighting_of(&seen.item, seen.guid);
+    let mut copies = stored.sightings().into_owned();
+    if copies
+        .iter()
+        .any(|c| c.source == copy.source && c.link == copy.link)
+    {
+        remember_keys(writer.store.as_ref(), &stored, seen.keys)?;
+        return Ok(Change::Same { id });
+    }
+    copies.push(copy.clone());
+    if merge::represents_before(&copy, &copies[0], &copies) {
+        return represent(writer, stored, seen, now);
     }
     let mut merged = stored;
-    if add_copy(&mut merged, sighting_of(&item, guid)) {
-        writer.store.put_story(&merged, keys, SketchWrite::Keep)?;
-        return Ok(Change::DuplicateOf { id });
+    add_copy(&mut merged, copy);
+    writer
+        .store
+        .put_story(&merged, seen.keys, SketchWrite::Keep)?;
+    Ok(Change::DuplicateOf { id })
+}
+
+/// `seen` becomes the copy that represents `stored`: the story takes its title, link, date,
+/// outlet, authors and body, and keeps every copy. A story already published keeps its guid
+/// and shows as updated; one not published yet (first seen in this run) takes the guid the
+/// original would have had, so the same copies give the same story whatever order they came in.
+fn represent(
+    writer: &mut Writer,
+    stored: Item,
+    seen: Seen<'_>,
+    now: DateTime<Utc>,
+) -> Result<Change, StoreError> {
+    let Seen {
+        item,
+        guid,
+        text,
+        keys,
+    } = seen;
+    let item = merge::take_over(&stored, item, guid, keys.first(), now);
+    let mut keys = keys.to_vec();
+    if item.id != stored.id {
+        writer.store.remove(&stored.id, now)?;
+        writer.near.remove(&stored.id);
+        // The other copies' links lead to the story under its new guid; a key left behind
+        // leads to the old guid's tombstone, and that copy is passed over, not stored again.
+        for link in merge::copy_links(&item) {
+            if !keys.contains(&link) {
+                keys.push(link);
+            }
+        }
     }
-    remember_keys(writer.store.as_ref(), &merged, keys)?;
-    Ok(Change::Same { id })
+    let sketch = Sketch::of(&item.title, text);
+    let write = sketch.as_ref().map_or(SketchWrite::Clear, SketchWrite::Set);
+    writer.store.put_story(&item, &keys, write)?;
+    match sketch {
+        Some(sketch) => writer.near.insert(item.id.clone(), item.published, sketch),
+        None => writer.near.remove(&item.id),
+    }
+    tracing::debug!(item = %item.id, was = %stored.id, link = %item.link, "the original represents the story");
+    Ok(Change::DuplicateOf { id: item.id })
 }
 
 /// Seen under a key it was not stored with (a feed that added guids): remember the key.

@@ -89,8 +89,6 @@ pub struct ReadStory {
     pub listed: RawItem,
     /// Its page, when it was read.
     pub page: Option<PageRead>,
-    /// The feed, the list or the page gave a date (else it carries the time first seen).
-    pub dated: bool,
     pub fate: Fate,
 }
 
@@ -98,6 +96,9 @@ pub struct ReadStory {
 #[derive(Debug, Clone)]
 pub struct Read {
     pub encoding: &'static encoding_rs::Encoding,
+    /// Empty when the document was read as written; else a feed read only after repairs, one
+    /// line per kind of repair (`escaped 3 bare '&'`), as `parse --json` shows them.
+    pub repairs: Vec<String>,
     /// Stories the document lists, before anything is skipped.
     pub listed: usize,
     /// The feed's `ttl`, in minutes.
@@ -166,13 +167,14 @@ impl Read {
 pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, ReadError> {
     let rule = reader.rule;
     let decoded = decode(document.bytes, document.content_type, rule.encoding);
-    // The stories, the feed's `ttl`, and the site the feed names (the link of a story without one).
-    let (raws, ttl, site) = match (&rule.kind, &rule.list) {
+    // The stories, the feed's `ttl` and repairs, and the site the feed names (the link of a
+    // story without one).
+    let (raws, ttl, repairs, site) = match (&rule.kind, &rule.list) {
         (SourceKind::Page, Some(list)) => {
             let raws = page::list_stories(decoded.text, document.url, list, reader.tz, reader.now)
                 .await
                 .map_err(ReadError::List)?;
-            (raws, None, None)
+            (raws, None, Vec::new(), None)
         }
         _ => {
             let feed = parse_feed(&decoded.text, Some(document.url), reader.tz, reader.now)
@@ -180,7 +182,7 @@ pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, R
                     url: document.url.to_string(),
                     source,
                 })?;
-            (feed.items, feed.ttl, feed.link)
+            (feed.items, feed.ttl, feed.lenient, feed.link)
         }
     };
     tracing::debug!(source = %rule.id, items = raws.len(), encoding = decoded.encoding.name(), "read");
@@ -193,6 +195,7 @@ pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, R
         outlet: &outlet,
         base: document.url,
         site: site.as_deref(),
+        tz: reader.tz,
         now: reader.now,
     };
     let mut skipped = Vec::new();
@@ -215,6 +218,7 @@ pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, R
     let (keys, guids) = identity::document_keys(reader.store, &rule.id, &aliases, &normalised)?;
     let mut read = Read {
         encoding: decoded.encoding,
+        repairs,
         listed: raws.len(),
         ttl,
         guids,
@@ -240,7 +244,6 @@ pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, R
         }
         taken.push((story_keys, story.url.to_string()));
         let mut next = ReadStory {
-            dated: raw.published.or(raw.updated).is_some(),
             story,
             keys: story_keys.clone(),
             listed: raw.clone(),
@@ -270,7 +273,7 @@ pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, R
 }
 
 /// Reads a story's own page into it: for a page source the page's fields come first; for a
-/// feed, the feed's, and the page's body replaces the feed's (see `page::merge`).
+/// feed, the feed's, and the page's body replaces the feed's (see `extract::merged`).
 async fn read_page(reader: &Reader<'_>, ctx: &ItemContext<'_>, story: &mut ReadStory) {
     let rule = reader.rule;
     let url = story.story.url.clone();
@@ -279,10 +282,10 @@ async fn read_page(reader: &Reader<'_>, ctx: &ItemContext<'_>, story: &mut ReadS
             for warning in &article.warnings {
                 tracing::warn!(source = %rule.id, url = %final_url, "{warning}");
             }
-            let merged = page::merge(&story.listed, &article, rule.kind, &final_url);
+            let merged = crate::extract::merged(&story.listed, &article, rule.kind, &final_url);
             match normalise_item(&merged, ctx) {
-                Ok(normalised) => {
-                    story.dated = merged.published.or(merged.updated).is_some();
+                Ok(mut normalised) => {
+                    normalised.item.origin = article.writer().map(str::to_owned);
                     // The keys stay those of the link listed: they are what the store knows.
                     story.story = Normalised {
                         url: story.story.url.clone(),

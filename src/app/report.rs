@@ -29,6 +29,10 @@ pub struct SourceReport {
     pub http_status: Option<u16>,
     /// Where the source's URL moved for good (301 / 308): update the config.
     pub moved_to: Option<String>,
+    /// Empty when the document read this run parsed as written (or none was read); else the
+    /// feed was read only after repairs, one line per kind (`escaped 3 bare '&'`, `dropped 1
+    /// incomplete items (broken or truncated)`): its publisher should fix it.
+    pub repairs: Vec<String>,
 }
 
 impl SourceReport {
@@ -45,6 +49,7 @@ impl SourceReport {
             filtered: 0,
             http_status: None,
             moved_to: None,
+            repairs: Vec::new(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! One source, one pass in a run: is it due → fetch with the source's validators → the read
 //! phase (`read`, shared with `try`) → commit (`identity::apply` through the run's one
 //! [`Writer`]) → the source's report folded from what commit did, and its state (validators,
-//! schedule, failures) updated whatever happened.
+//! schedule, failures, the repairs its document needed) updated whatever happened.
 //!
 //! Must not: publish, or let one source's failure escape into another's; every error ends as
 //! this source's `SourceReport`.
@@ -140,7 +140,8 @@ pub async fn process(rule: &SourceRule, run: &Arc<Run>) -> SourceReport {
     }
     let every = rule.every_or(run.every);
     state.last_fetch = Some(run.now);
-    let result = pass(rule, run, &mut state).await;
+    let mut repairs = None;
+    let result = pass(rule, run, &mut state, &mut repairs).await;
     let mut report = match result {
         Ok(Outcome {
             report,
@@ -178,6 +179,11 @@ pub async fn process(rule: &SourceRule, run: &Arc<Run>) -> SourceReport {
         }
     };
     report.moved_to = state.moved_to.clone();
+    // A document read this run replaces what the last one needed; without one, it stands.
+    if let Some(repairs) = repairs {
+        state.repairs.clone_from(&repairs);
+        report.repairs = repairs;
+    }
     // Whatever the outcome: the schedule now belongs to this configuration.
     state.config_hash = Some(rule.fingerprint.clone());
     if let Err(e) = run.store.set_source_state(&rule.id, &state) {
@@ -202,10 +208,12 @@ fn failed(rule: &SourceRule, error: String, http_status: Option<u16>) -> SourceR
     }
 }
 
+/// One pass; `repairs` is set when a new document is read: what it had to be repaired of.
 async fn pass(
     rule: &SourceRule,
     run: &Arc<Run>,
     state: &mut SourceState,
+    repairs: &mut Option<Vec<String>>,
 ) -> Result<Outcome, SourceError> {
     let mut report = SourceReport::new(&rule.id, rule.url.as_str(), SourceStatus::Ok);
     let fetched = run
@@ -237,6 +245,7 @@ async fn pass(
         report.status = SourceStatus::NotModified;
         return Ok(Outcome::of(report, freshness));
     }
+    *repairs = Some(Vec::new());
 
     let tz = rule.timezone_or(run.timezone);
     let found = Found::before(state);
@@ -264,6 +273,15 @@ async fn pass(
         ReadError::Parse { url, source } => SourceError::Parse { url, source },
         ReadError::Store(e) => SourceError::Store(e),
     })?;
+    if !read.repairs.is_empty() {
+        tracing::warn!(
+            source = %rule.id,
+            url = %body.final_url,
+            repairs = %read.repairs.join("; "),
+            "feed read only after repairs"
+        );
+        *repairs = Some(read.repairs.clone());
+    }
     let is_feed = !(rule.kind == SourceKind::Page && rule.list.is_some());
     if let (true, true, Some(found)) = (read.listed == 0, is_feed, found) {
         let what = format!("{}: the feed has no items", body.final_url);

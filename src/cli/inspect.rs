@@ -5,12 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use chrono::Utc;
 use chrono_tz::Tz;
 use url::Url;
 
-use super::{Exit, print_line};
+use super::{Exit, Failure, print_line, to_json};
 use crate::app;
 use crate::config::{Config, DEFAULT_TIMEZONE};
 use crate::extract::ZoneChoice;
@@ -18,7 +17,7 @@ use crate::fetch::Fetcher;
 use crate::inspect::documents::{PageFields, PageOutcome, PageReading};
 
 /// `beatwire parse FILE...`: each feed file's format, title and items.
-pub fn parse(files: &[PathBuf], json: bool, tz: Tz) -> anyhow::Result<Exit> {
+pub fn parse(files: &[PathBuf], json: bool, tz: Tz) -> Result<Exit, Failure> {
     let mut failed = false;
     for file in files {
         let parsed = crate::inspect::documents::parse_file(file, tz, Utc::now());
@@ -33,7 +32,7 @@ pub fn parse(files: &[PathBuf], json: bool, tz: Tz) -> anyhow::Result<Exit> {
 fn describe_feed(
     file: &Path,
     parsed: &crate::inspect::documents::ParsedFile,
-) -> anyhow::Result<()> {
+) -> Result<(), Failure> {
     print_line(&format!(
         "{}: {} \"{}\", {} items",
         file.display(),
@@ -61,10 +60,10 @@ fn print_outcome<T: serde::Serialize>(
     value: &T,
     error: Option<&str>,
     json: bool,
-    describe: impl FnOnce() -> anyhow::Result<()>,
-) -> anyhow::Result<bool> {
+    describe: impl FnOnce() -> Result<(), Failure>,
+) -> Result<bool, Failure> {
     if json {
-        print_line(&serde_json::to_string(value).context("cannot render JSON")?)?;
+        print_line(&to_json(value)?)?;
     } else if let Some(error) = error {
         eprintln!("beatwire: {error}");
     } else {
@@ -81,7 +80,7 @@ pub async fn extract(
     source: Option<&str>,
     json: bool,
     timezone: Option<Tz>,
-) -> anyhow::Result<Exit> {
+) -> Result<Exit, Failure> {
     let config = source.map(|_| Config::load(config)).transpose()?;
     let rule = match (&config, source) {
         (Some(config), Some(id)) => Some(

@@ -1,6 +1,9 @@
 //! The command line: clap definitions, the exit codes, and the glue that calls `app` for each
 //! command and prints what it returns. Quiet on success: cron mails every byte printed.
 //!
+//! A command ends with an [`Exit`] when it did its work, or with a [`Failure`] when it stopped;
+//! each kind of failure has its exit code, chosen where an error becomes a `Failure`.
+//!
 //! Must not: contain pipeline logic; every command is one call into `app`, `ops`, `demo` or
 //! `serve`.
 //!
@@ -18,17 +21,21 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::Context;
 use chrono::Utc;
 use chrono_tz::Tz;
 use clap::{ArgAction, Parser, Subcommand};
 use url::Url;
 
+use crate::app::lock::LockError;
 use crate::app::progress::{Progress, Silent};
 use crate::app::{self, RunOptions, report::RunReport};
 use crate::config::{Config, ConfigError};
+use crate::demo;
+use crate::fetch::FetchError;
+use crate::ops::add::AddError;
 use crate::ops::edit::EditError;
-use crate::{demo, ops};
+use crate::ops::opml::OpmlError;
+use crate::serve::ServeError;
 
 /// Exit codes, as scripts and cron rely on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +47,9 @@ pub enum Exit {
     Usage = 2,
     /// Another run holds the store's lock.
     Locked = 3,
+    /// beatwire itself could not run (its async runtime did not start): `EX_SOFTWARE` of
+    /// sysexits.h, neither a source's fault nor the operator's.
+    Internal = 70,
 }
 
 impl Exit {
@@ -56,6 +66,82 @@ impl Exit {
 impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> ExitCode {
         ExitCode::from(exit as u8)
+    }
+}
+
+/// Why a command stopped, each kind with its exit code ([`Failure::exit`]).
+///
+/// Errors become failures through the `From` impls below (a typed error chooses its kind
+/// there) or by naming the kind at the call: there is no conversion from a bare
+/// `anyhow::Error`, so a new kind of error cannot fall through to some default code.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// A bad command line or `feeds.toml`, an unknown source, a bad OPML file, an edit of
+    /// `feeds.toml` refused: exit 2.
+    #[error(transparent)]
+    Usage(anyhow::Error),
+    /// Another run holds the store's lock: exit 3.
+    #[error(transparent)]
+    Locked(anyhow::Error),
+    /// The command could not do its work (the network, the store, the output folder): exit 1.
+    #[error(transparent)]
+    Failed(anyhow::Error),
+    /// beatwire itself could not run: exit 70.
+    #[error(transparent)]
+    Internal(anyhow::Error),
+    /// Whoever read stdout closed it (`beatwire parse … | head`): nothing is left to say, and
+    /// that is no failure: exit 0, quietly.
+    #[error("stdout was closed")]
+    Closed,
+}
+
+impl Failure {
+    /// The exit code of this kind of failure.
+    pub fn exit(&self) -> Exit {
+        match self {
+            Failure::Usage(_) => Exit::Usage,
+            Failure::Locked(_) => Exit::Locked,
+            Failure::Failed(_) => Exit::SourceFailed,
+            Failure::Internal(_) => Exit::Internal,
+            Failure::Closed => Exit::Success,
+        }
+    }
+
+    /// An error of `app`, `inspect` or `demo`, which return `anyhow`: an unknown source and a
+    /// held run lock keep their codes, anything else stopped the command (exit 1).
+    fn app(error: anyhow::Error) -> Failure {
+        if error.is::<app::UnknownSource>() {
+            Failure::Usage(error)
+        } else if matches!(error.downcast_ref(), Some(LockError::Held { .. })) {
+            Failure::Locked(error)
+        } else {
+            Failure::Failed(error)
+        }
+    }
+}
+
+/// `From` impls for errors that are always of one kind: the table of their exit codes.
+macro_rules! always {
+    ($kind:ident: $($error:ty),+ $(,)?) => {$(
+        impl From<$error> for Failure {
+            fn from(error: $error) -> Failure {
+                Failure::$kind(error.into())
+            }
+        }
+    )+};
+}
+
+always!(Usage: ConfigError, app::UnknownSource, EditError, OpmlError);
+always!(Failed: FetchError, ServeError);
+
+impl From<AddError> for Failure {
+    fn from(error: AddError) -> Failure {
+        match error {
+            AddError::Edit(edit) => edit.into(),
+            AddError::Fetch(_) | AddError::NothingFound { .. } | AddError::SeveralFeeds { .. } => {
+                Failure::Failed(error.into())
+            }
+        }
     }
 }
 
@@ -244,16 +330,16 @@ pub struct FetchArgs {
 }
 
 /// Runs one command; `Err` is for failures that stop the command as a whole.
-pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
+pub async fn dispatch(cli: Cli) -> Result<Exit, Failure> {
     let progress = progress_for(&cli);
     match cli.command {
         Command::Run(args) => fetch(&cli.config, args, true, progress).await,
         Command::Fetch(args) => fetch(&cli.config, args, false, progress).await,
         Command::Status { json } => {
             let config = Config::load(&cli.config)?;
-            let status = crate::inspect::status::status(&config)?;
+            let status = crate::inspect::status::status(&config).map_err(Failure::app)?;
             if json {
-                print_line(&serde_json::to_string(&status).context("cannot render JSON")?)?;
+                print_line(&to_json(&status)?)?;
             } else {
                 print_line(&crate::inspect::status::render(
                     &status,
@@ -265,13 +351,13 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         }
         Command::Publish => {
             let config = Config::load(&cli.config)?;
-            let published = app::publish(&config, Utc::now())?;
+            let published = app::publish(&config, Utc::now()).map_err(Failure::app)?;
             tracing::info!(items = published.items, path = %published.path.display(), "published");
             Ok(Exit::Success)
         }
         Command::Prune => {
             let config = Config::load(&cli.config)?;
-            let pruned = app::prune(&config, Utc::now())?;
+            let pruned = app::prune(&config, Utc::now()).map_err(Failure::app)?;
             print_line(&format!(
                 "pruned {} stories older than {} days",
                 pruned.stories, config.beat.keep_days
@@ -327,13 +413,33 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
     }
 }
 
-/// Writes bytes on stdout; a closed pipe ends quietly, as in [`print_line`].
-fn print_bytes(bytes: &[u8]) -> anyhow::Result<()> {
+/// Writes bytes on stdout; a closed pipe is [`Failure::Closed`], as in [`print_line`].
+fn print_bytes(bytes: &[u8]) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        other => Ok(other?),
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(stdout_failure)
+}
+
+/// Prints a line on stdout; a closed pipe (`beatwire parse … | head`) is [`Failure::Closed`],
+/// which ends the command quietly.
+fn print_line(line: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}").map_err(stdout_failure)
+}
+
+fn stdout_failure(error: std::io::Error) -> Failure {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        Failure::Closed
+    } else {
+        Failure::Failed(anyhow::Error::new(error).context("cannot write to stdout"))
     }
+}
+
+/// `value` as one line of JSON.
+fn to_json(value: &impl serde::Serialize) -> Result<String, Failure> {
+    serde_json::to_string(value)
+        .map_err(|e| Failure::Failed(anyhow::Error::new(e).context("cannot render JSON")))
 }
 
 /// A progress bar on a terminal, unless `-q` or `-v` (the log lines would break it).
@@ -352,17 +458,19 @@ async fn fetch(
     args: FetchArgs,
     publish: bool,
     progress: Box<dyn Progress>,
-) -> anyhow::Result<Exit> {
+) -> Result<Exit, Failure> {
     let config = Config::load(config)?;
     let options = RunOptions {
         only: args.sources,
         force: args.force,
         publish,
     };
-    let report = app::run_with(&config, &options, Utc::now(), progress.as_ref()).await?;
+    let report = app::run_with(&config, &options, Utc::now(), progress.as_ref())
+        .await
+        .map_err(Failure::app)?;
     report_failures(&report);
     if args.json {
-        print_line(&serde_json::to_string(&report).context("cannot render the report")?)?;
+        print_line(&to_json(&report)?)?;
     }
     tracing::info!("{}", report.summary_line());
     Ok(Exit::failed_if(report.any_failed()))
@@ -371,15 +479,6 @@ async fn fetch(
 fn report_failures(report: &RunReport) {
     for line in report.failure_lines() {
         eprintln!("beatwire: {line}");
-    }
-}
-
-/// Prints a line on stdout; a closed pipe (`beatwire parse … | head`) ends quietly.
-fn print_line(line: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match writeln!(out, "{line}") {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        other => Ok(other?),
     }
 }
 
@@ -395,20 +494,121 @@ fn parse_every(text: &str) -> Result<Duration, String> {
     Ok(every)
 }
 
-/// The exit code for an error that stopped a command.
-pub fn exit_for(error: &anyhow::Error) -> Exit {
-    if error.downcast_ref::<ConfigError>().is_some()
-        || error.downcast_ref::<app::UnknownSource>().is_some()
-        || error.downcast_ref::<EditError>().is_some()
-        || error.downcast_ref::<ops::opml::OpmlError>().is_some()
-    {
-        Exit::Usage
-    } else if matches!(
-        error.downcast_ref::<app::lock::LockError>(),
-        Some(app::lock::LockError::Held { .. })
-    ) {
-        Exit::Locked
-    } else {
-        Exit::SourceFailed
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const BEAT: &str = "[beat]\ntitle = \"t\"\nlink = \"https://example.org/\"\n\n\
+                        [[source]]\nid = \"a\"\nurl = \"https://example.org/feed.xml\"\n";
+
+    /// A folder holding a `feeds.toml` that loads.
+    fn beat() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("feeds.toml"), BEAT).expect("write");
+        dir
+    }
+
+    /// Runs `beatwire --config DIR/feeds.toml ARGS` in this process; its exit code.
+    async fn exit_of(dir: &Path, args: &[&str]) -> Exit {
+        let config = dir.join("feeds.toml");
+        let config = config.to_str().expect("utf-8 path");
+        let cli = Cli::try_parse_from(["beatwire", "--config", config].iter().chain(args))
+            .expect("arguments");
+        match dispatch(cli).await {
+            Ok(exit) => exit,
+            Err(failure) => failure.exit(),
+        }
+    }
+
+    #[test]
+    fn the_codes_are_the_contract_s() {
+        let codes = [
+            Exit::Success,
+            Exit::SourceFailed,
+            Exit::Usage,
+            Exit::Locked,
+            Exit::Internal,
+        ]
+        .map(|exit| exit as u8);
+        assert_eq!(codes, [0, 1, 2, 3, 70]);
+    }
+
+    #[tokio::test]
+    async fn usage_errors_exit_2_from_config_app_ops_and_clap_s_own_commands() {
+        let dir = beat();
+        // `app` reports an unknown source inside an `anyhow::Error`.
+        assert_eq!(exit_of(dir.path(), &["try", "nope"]).await, Exit::Usage);
+        assert_eq!(
+            exit_of(dir.path(), &["extract", "--source", "nope", "x.html"]).await,
+            Exit::Usage
+        );
+        // `ops`: a file that is not OPML, and an edit refused (the URL is already a source;
+        // refused before anything is fetched).
+        std::fs::write(dir.path().join("list.opml"), "<html/>").expect("write");
+        let opml = dir.path().join("list.opml");
+        let opml = opml.to_str().expect("utf-8 path");
+        assert_eq!(
+            exit_of(dir.path(), &["opml", "import", opml]).await,
+            Exit::Usage
+        );
+        assert_eq!(
+            exit_of(dir.path(), &["add", "https://example.org/feed.xml"]).await,
+            Exit::Usage
+        );
+        assert_eq!(exit_of(dir.path(), &["man", "nosuch"]).await, Exit::Usage);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("feeds.toml"))
+                .ok()
+                .as_deref(),
+            Some(BEAT)
+        );
+        // A `feeds.toml` that does not load.
+        std::fs::write(dir.path().join("feeds.toml"), "[beat]\ntitle = 1\n").expect("write");
+        for command in ["check", "publish", "status"] {
+            assert_eq!(
+                exit_of(dir.path(), &[command]).await,
+                Exit::Usage,
+                "{command}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_held_run_lock_exits_3_for_every_command_that_takes_it() {
+        let dir = beat();
+        let store = dir.path().join("data/beatwire.sled");
+        let _held = app::lock::RunLock::acquire(&store).expect("lock");
+        for command in ["run", "fetch", "publish", "prune"] {
+            assert_eq!(
+                exit_of(dir.path(), &[command]).await,
+                Exit::Locked,
+                "{command}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_closed_stdout_is_a_quiet_success_and_other_write_errors_fail() {
+        let closed = stdout_failure(std::io::ErrorKind::BrokenPipe.into());
+        assert!(matches!(closed, Failure::Closed), "{closed:?}");
+        assert_eq!(closed.exit(), Exit::Success);
+        let full = stdout_failure(std::io::Error::other("no space left on device"));
+        assert_eq!(full.exit(), Exit::SourceFailed);
+        assert!(full.to_string().contains("stdout"), "{full}");
+    }
+
+    #[test]
+    fn add_fails_with_1_for_the_url_and_with_2_for_feeds_toml() {
+        let nothing = AddError::NothingFound {
+            url: "https://example.org/".to_owned(),
+            reason: "no feed".to_owned(),
+        };
+        assert_eq!(Failure::from(nothing).exit(), Exit::SourceFailed);
+        let taken = AddError::Edit(EditError::IdTaken {
+            id: "a".to_owned(),
+            file: "feeds.toml".to_owned(),
+        });
+        assert_eq!(Failure::from(taken).exit(), Exit::Usage);
     }
 }

@@ -5,18 +5,17 @@
 
 use std::path::Path;
 
-use anyhow::Context;
 use chrono::Utc;
 use clap::CommandFactory;
 
-use super::{AddArgs, Cli, Exit, OpmlCommand, TryArgs, print_bytes, print_line};
+use super::{AddArgs, Cli, Exit, Failure, OpmlCommand, TryArgs, print_bytes, print_line, to_json};
 use crate::config::Config;
 use crate::fetch::Fetcher;
 use crate::ops;
 use crate::ops::edit::FeedsFile;
 
 /// `beatwire add URL`: the source the URL makes, appended to `feeds.toml`.
-pub async fn add(config: &Path, args: AddArgs) -> anyhow::Result<Exit> {
+pub async fn add(config: &Path, args: AddArgs) -> Result<Exit, Failure> {
     let file = FeedsFile::open(config)?;
     let fetcher = Fetcher::new(&file.config.fetch)?;
     let request = ops::add::AddRequest {
@@ -32,7 +31,7 @@ pub async fn add(config: &Path, args: AddArgs) -> anyhow::Result<Exit> {
 }
 
 /// `beatwire opml export | import`.
-pub fn opml(config: &Path, command: OpmlCommand) -> anyhow::Result<Exit> {
+pub fn opml(config: &Path, command: OpmlCommand) -> Result<Exit, Failure> {
     match command {
         OpmlCommand::Export { published } => {
             let config = Config::load(config)?;
@@ -70,8 +69,10 @@ pub fn opml(config: &Path, command: OpmlCommand) -> anyhow::Result<Exit> {
 }
 
 /// `beatwire check --online`: every `[[source.test]]`, one line per mismatch.
-pub async fn self_tests(config: &Config) -> anyhow::Result<Exit> {
-    let results = crate::inspect::selftest::run_tests(config, Utc::now()).await?;
+pub async fn self_tests(config: &Config) -> Result<Exit, Failure> {
+    let results = crate::inspect::selftest::run_tests(config, Utc::now())
+        .await
+        .map_err(Failure::app)?;
     let failed = results.iter().filter(|r| !r.passed()).count();
     for result in &results {
         for line in result.lines() {
@@ -87,16 +88,18 @@ pub async fn self_tests(config: &Config) -> anyhow::Result<Exit> {
 }
 
 /// `beatwire try ID`: one source, dry.
-pub async fn try_source(config: &Path, args: TryArgs) -> anyhow::Result<Exit> {
+pub async fn try_source(config: &Path, args: TryArgs) -> Result<Exit, Failure> {
     let config = Config::load(config)?;
     let options = crate::inspect::trial::TrialOptions {
         file: args.file,
         url: args.url,
         limit: args.limit,
     };
-    let trial = crate::inspect::trial::try_source(&config, &args.id, &options, Utc::now()).await?;
+    let trial = crate::inspect::trial::try_source(&config, &args.id, &options, Utc::now())
+        .await
+        .map_err(Failure::app)?;
     if args.json {
-        print_line(&serde_json::to_string(&trial).context("cannot render JSON")?)?;
+        print_line(&to_json(&trial)?)?;
     } else {
         print_line(&crate::inspect::trial::render(&trial))?;
     }
@@ -104,7 +107,7 @@ pub async fn try_source(config: &Path, args: TryArgs) -> anyhow::Result<Exit> {
 }
 
 /// `beatwire completions SHELL`: the completion script on stdout.
-pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<Exit> {
+pub fn completions(shell: clap_complete::Shell) -> Result<Exit, Failure> {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "beatwire", &mut script);
     print_bytes(&script)?;
@@ -112,15 +115,14 @@ pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<Exit> {
 }
 
 /// `beatwire man [COMMAND]`: the manual page of beatwire or of one command, roff on stdout.
-pub fn man(command: Option<&str>) -> anyhow::Result<Exit> {
+pub fn man(command: Option<&str>) -> Result<Exit, Failure> {
     let mut cli = Cli::command();
     cli.build();
     let man = match command {
         None => clap_mangen::Man::new(cli),
         Some(name) => {
             let Some(sub) = cli.find_subcommand(name) else {
-                eprintln!("beatwire: no subcommand `{name}`");
-                return Ok(Exit::Usage);
+                return Err(Failure::Usage(anyhow::anyhow!("no subcommand `{name}`")));
             };
             let title = format!("beatwire-{}", sub.get_name());
             clap_mangen::Man::new(sub.clone())
@@ -129,8 +131,9 @@ pub fn man(command: Option<&str>) -> anyhow::Result<Exit> {
         }
     };
     let mut page = Vec::new();
-    man.render(&mut page)
-        .context("cannot render the manual page")?;
+    man.render(&mut page).map_err(|e| {
+        Failure::Failed(anyhow::Error::new(e).context("cannot render the manual page"))
+    })?;
     print_bytes(&page)?;
     Ok(Exit::Success)
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use super::{Exit, print_line, report_failures};
+use super::{Exit, Failure, print_line, report_failures};
 use crate::config::Config;
 use crate::{app, demo, serve};
 
@@ -21,7 +21,7 @@ pub async fn serve(
     addr: String,
     every: Option<Duration>,
     stale_after: Option<Duration>,
-) -> anyhow::Result<Exit> {
+) -> Result<Exit, Failure> {
     let config = Config::load(config)?;
     let stale_after = stale_after.unwrap_or_else(|| {
         every.map_or(serve::DEFAULT_STALE_AFTER, |every| {
@@ -74,9 +74,11 @@ pub async fn serve(
 }
 
 /// `beatwire demo`: the bundled sample sites through the real pipeline, optionally served.
-pub async fn demo(dir: Option<PathBuf>, serve: bool, addr: String) -> anyhow::Result<Exit> {
+pub async fn demo(dir: Option<PathBuf>, serve: bool, addr: String) -> Result<Exit, Failure> {
     let dir = dir.unwrap_or_else(|| std::env::temp_dir().join("beatwire-demo"));
-    let demo = demo::run(&dir, &addr, Utc::now()).await?;
+    let demo = demo::run(&dir, &addr, Utc::now())
+        .await
+        .map_err(Failure::app)?;
     report_failures(&demo.report);
     if let Some(published) = &demo.report.published {
         print_line(&published.path.display().to_string())?;

@@ -24,6 +24,7 @@ pub(crate) fn item(link: &str) -> Item {
         categories: vec![],
         outlet: Default::default(),
         first_seen: at,
+        origin: None,
         content_hash: "h1".into(),
         provenance: vec![],
         linkless: false,

@@ -105,6 +105,20 @@ pub struct Article {
     pub zone: Tz,
 }
 
+impl Article {
+    /// The outlet the page names as the story's writer: a `来源` line, `ContentSource`, the
+    /// source's selector, or an agency credited as the author. Not the publisher or the name
+    /// the site gives itself in its tags: those name the site that carries the story.
+    pub fn writer(&self) -> Option<&str> {
+        let named = match self.rules.outlet.as_ref()? {
+            Rule::Meta(tag) => tag == fields::AGENCY_RULE,
+            Rule::Zoned(..) => false,
+            Rule::Selector(_) | Rule::Trs(_) | Rule::Generic(_) => true,
+        };
+        self.outlet.as_deref().filter(|_| named)
+    }
+}
+
 /// Reads one article page.
 pub fn read_article(html: &str, page: &PageContext<'_>) -> Result<Article, ExtractError> {
     let url = page.url.as_str();

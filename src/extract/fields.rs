@@ -267,6 +267,9 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
         .or(agency)
 }
 
+/// The rule of an outlet that is an organisation credited as the story's author.
+pub const AGENCY_RULE: &str = "JSON-LD author organisation";
+
 /// The outlet: named by a `来源:` line under the title, else at the end of the story; else an
 /// organisation JSON-LD credits as the author (an agency), else the publisher or the site's
 /// own name in its tags.
@@ -279,7 +282,7 @@ pub fn outlet(meta: &Meta, regions: &Regions<'_>) -> Option<(String, Rule)> {
         return Some((named, Rule::Generic("来源 line")));
     }
     if let Some(agency) = meta.linked_credits().organisations.into_iter().next() {
-        return Some((agency, Rule::Meta("JSON-LD author organisation".to_owned())));
+        return Some((agency, Rule::Meta(AGENCY_RULE.to_owned())));
     }
     if let Some(publisher) = meta.linked_publisher() {
         return Some((publisher, Rule::Meta("JSON-LD publisher".to_owned())));

@@ -28,6 +28,7 @@ mod fields;
 mod generic;
 pub(crate) mod guard;
 pub mod list;
+mod merge;
 mod meta;
 mod people;
 mod published;
@@ -44,6 +45,7 @@ use serde::{Serialize, Serializer};
 
 pub use article::{Article, PageContext, Rules, ZoneChoice, read_article};
 pub use list::read_list;
+pub use merge::merged;
 
 #[cfg(doc)]
 use crate::model::RawItem;

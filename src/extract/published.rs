@@ -17,7 +17,7 @@
 
 use std::sync::LazyLock;
 
-use chrono::{DateTime, Duration, NaiveDate, Offset, TimeZone, Utc};
+use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use regex::Regex;
 use serde_json::Value;
@@ -29,7 +29,7 @@ use super::byline::{DateForm, date_in, has_date_label};
 use super::dom::Dom;
 use super::fields::Regions;
 use super::meta::Meta;
-use crate::normalise::parse_date;
+use crate::normalise::{date_in_url, parse_date};
 
 /// `<meta>` names of the publication time, most trusted first.
 const DATE_TAGS: &[&str] = &[
@@ -61,12 +61,6 @@ static OTHER_TYPE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:^|[/_t])((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?:[/_.]|$)",
-    )
-    .expect("valid regex")
-});
 /// An offset written after a time: `…T15:59:30+02:00`, `… 16:17:29 +0200`, `…Z`.
 static OFFSET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(z|[+-]\d{2}(?::?\d{2})?)\s*$")
@@ -505,7 +499,7 @@ pub fn published(
     now: DateTime<Utc>,
 ) -> Option<(DateTime<Utc>, Rule)> {
     let tz = zone.tz;
-    let url_day = zone.url.as_ref().and_then(|u| url_date(u, tz));
+    let url_day = zone.url.as_ref().and_then(|u| date_in_url(u, tz));
     let fits = |d: &DateTime<Utc>| {
         url_day.is_none_or(|u| {
             *d >= u - Duration::days(URL_DAYS) && *d < u + Duration::days(URL_DAYS + 1)
@@ -613,17 +607,6 @@ fn near_title(regions: &Regions<'_>) -> Near {
         .or(regions.head.last().copied())
         .map_or(0, |l| l.last);
     Near { over, under, last }
-}
-
-/// `/2018-12/24/`, `/20181224/`, `t20181224_` in the URL's path: that day, at midnight.
-fn url_date(url: &Url, tz: Tz) -> Option<DateTime<Utc>> {
-    let captures = URL_DATE.captures(url.path())?;
-    let number = |i: usize| captures.get(i)?.as_str().parse::<u32>().ok();
-    let date = NaiveDate::from_ymd_opt(i32::try_from(number(1)?).ok()?, number(2)?, number(3)?)?;
-    date.and_hms_opt(0, 0, 0)?
-        .and_local_timezone(tz)
-        .earliest()
-        .map(|d| d.with_timezone(&Utc))
 }
 
 #[cfg(test)]

@@ -41,6 +41,9 @@ pub struct SourceHealth {
     /// a broken source (`error_class` `broken`) found before.
     pub last_found: Option<u64>,
     pub last_found_at: Option<DateTime<Utc>>,
+    /// What the last document read had to be repaired of to be read, one line per kind
+    /// (`escaped 3 bare '&'`); empty when it parsed as written.
+    pub repairs: Vec<String>,
 }
 
 impl SourceHealth {
@@ -63,6 +66,8 @@ impl SourceHealth {
             gone_since: if edited { None } else { state.gone_since },
             last_found: state.last_found,
             last_found_at: state.last_found_at,
+            // An edited source's next document is another reading.
+            repairs: if edited { Vec::new() } else { state.repairs },
         }
     }
 }
@@ -85,7 +90,8 @@ pub fn status(config: &Config) -> anyhow::Result<StatusReport> {
     Ok(StatusReport { sources })
 }
 
-/// The report as a table, times in `tz`; a moved or gone source gets a line of its own.
+/// The report as a table, times in `tz`; a moved, gone or repaired source gets a line of its
+/// own.
 pub fn render(report: &StatusReport, tz: Tz, now: DateTime<Utc>) -> String {
     let time = |at: Option<DateTime<Utc>>, none: &str| {
         at.map_or_else(
@@ -163,6 +169,13 @@ pub fn render(report: &StatusReport, tz: Tz, now: DateTime<Utc>) -> String {
                 time(Some(since), "")
             ));
         }
+        if !source.repairs.is_empty() {
+            out.push(format!(
+                "  {} is read only after repairs: {}",
+                source.id,
+                source.repairs.join("; ")
+            ));
+        }
     }
     out.join("\n")
 }
@@ -177,13 +190,17 @@ mod tests {
     }
 
     #[test]
-    fn the_table_shows_due_times_errors_moves_and_gone_sources() {
+    fn the_table_shows_due_times_errors_moves_repairs_and_gone_sources() {
         let ok = SourceState {
             last_success: Some(now()),
             next_due: Some(now() + TimeDelta::minutes(15)),
             stories: 3,
             config_hash: Some("v1".into()),
             moved_to: Some("https://example.org/new.xml".into()),
+            repairs: vec![
+                "escaped 3 bare '&'".into(),
+                "dropped 1 incomplete items (broken or truncated)".into(),
+            ],
             ..Default::default()
         };
         let gone = SourceState {
@@ -214,6 +231,7 @@ mod tests {
                 "SOURCE  LAST SUCCESS            FAILURES  NEXT DUE                STORIES  LAST ERROR",
                 "cqrb    2026-11-27 16:00 +0800  0         2026-11-27 16:15 +0800  3        -",
                 "  cqrb moved permanently to https://example.org/new.xml: update its url",
+                "  cqrb is read only after repairs: escaped 3 bare '&'; dropped 1 incomplete items (broken or truncated)",
                 "down    never                   1         never (gone)            0        gone: http://127.0.0.2/feed: HTTP 410",
                 "  down is gone (HTTP 410 since 2026-11-27 16:00 +0800): edit or remove it",
                 "fresh   never                   0         now                     0        -",
@@ -222,14 +240,21 @@ mod tests {
     }
 
     #[test]
-    fn an_edited_source_is_due_and_forgets_its_move() {
+    fn an_edited_source_is_due_and_forgets_its_move_and_repairs() {
         let state = SourceState {
             next_due: Some(now() + TimeDelta::hours(1)),
             config_hash: Some("v1".into()),
             moved_to: Some("https://example.org/new.xml".into()),
+            repairs: vec!["escaped 3 bare '&'".into()],
             ..Default::default()
         };
-        let health = SourceHealth::new("a", "http://127.0.0.2/a", state, "v2");
+        let health = SourceHealth::new("a", "http://127.0.0.2/a", state.clone(), "v2");
         assert_eq!((health.next_due, health.moved_to), (None, None));
+        assert!(
+            health.repairs.is_empty(),
+            "the edited source is read afresh"
+        );
+        let health = SourceHealth::new("a", "http://127.0.0.2/a", state, "v1");
+        assert_eq!(health.repairs, ["escaped 3 bare '&'"]);
     }
 }

@@ -1,5 +1,7 @@
 //! One [`RawItem`] → one [`Item`] ready for identity and the store: absolute clean link, plain
-//! title, sanitized body with absolute URLs, plain summary, a date that is a real instant.
+//! title, sanitized body with absolute URLs, plain summary, a date that is a real instant (the
+//! document's, else the day the link names at 00:00 in the source's zone, else the time the
+//! story is first seen; [`Dated`] says which).
 //!
 //! A story whose item gives no usable link (none, or one that is no web address) is kept, as
 //! feed readers keep it: it is marked [`Item::linkless`] and takes the site its source names as
@@ -8,9 +10,12 @@
 //! Must not: decide identity (the `id` stays empty; `dedup` and `app` fill it) or filter.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use url::Url;
 
-use super::{clean_link, clean_text, content_hash, html_to_text, resolve, sanitize, summarize};
+use super::{
+    clean_link, clean_text, content_hash, date_in_url, html_to_text, resolve, sanitize, summarize,
+};
 use crate::model::{Item, Outlet, RawItem};
 
 /// Characters kept in an item's plain-text `description`.
@@ -28,7 +33,20 @@ pub struct ItemContext<'a> {
     /// The site the document names as its own (a feed's channel link), as written: the link of
     /// a story that has none. `None`: the document's URL stands for it.
     pub site: Option<&'a str>,
+    /// The zone of the source (else the beat's): a day in a link starts at 00:00 there.
+    pub tz: Tz,
     pub now: DateTime<Utc>,
+}
+
+/// Where a story's date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dated {
+    /// The feed, the list page or the story's page gave it.
+    Written,
+    /// The day its link names (`/2018/12/26/`, `t20181226_`), at 00:00 in the source's zone.
+    Url,
+    /// It had none: the time it was first seen.
+    FirstSeen,
 }
 
 /// Why a story could not become an item.
@@ -49,6 +67,8 @@ pub struct Normalised {
     pub text: String,
     /// The document's guid for it, if any.
     pub guid: Option<String>,
+    /// Where `item.published` came from.
+    pub dated: Dated,
 }
 
 pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised, SkipReason> {
@@ -104,6 +124,8 @@ pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised
             authors.push(author);
         }
     }
+    // The site's link names no day of the story's.
+    let (published, dated) = published(raw, (!linkless).then_some(&url), ctx);
     let link = url.to_string();
     let item = Item {
         id: String::new(),
@@ -113,12 +135,13 @@ pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised
         link,
         summary,
         content_html,
-        published: raw.published.or(raw.updated).unwrap_or(ctx.now),
+        published,
         updated: raw.updated.filter(|u| Some(*u) != raw.published),
         authors,
         categories: Vec::new(),
         outlet: ctx.outlet.clone(),
         first_seen: ctx.now,
+        origin: None,
         provenance: Vec::new(),
         linkless,
     };
@@ -127,7 +150,20 @@ pub fn normalise_item(raw: &RawItem, ctx: &ItemContext<'_>) -> Result<Normalised
         url,
         text: body_text,
         guid: raw.guid.clone(),
+        dated,
     })
+}
+
+/// The story's date: the document's, else the day its own link names (unless that day is still
+/// to come: a link is no clock), else now.
+fn published(raw: &RawItem, link: Option<&Url>, ctx: &ItemContext<'_>) -> (DateTime<Utc>, Dated) {
+    if let Some(written) = raw.published.or(raw.updated) {
+        return (written, Dated::Written);
+    }
+    match link.and_then(|url| date_in_url(url, ctx.tz)) {
+        Some(day) if day <= ctx.now => (day, Dated::Url),
+        _ => (ctx.now, Dated::FirstSeen),
+    }
 }
 
 #[cfg(test)]
@@ -141,6 +177,7 @@ mod tests {
             outlet,
             base,
             site: None,
+            tz: chrono_tz::Asia::Shanghai,
             now: Utc.with_ymd_and_hms(2019, 1, 1, 0, 0, 0).unwrap(),
         }
     }
@@ -174,9 +211,78 @@ mod tests {
         assert_eq!(n.item.authors, vec!["陈家明"]);
         assert_eq!(n.item.summary, "川渝合作");
         assert_eq!(
-            n.item.published,
-            ctx(&outlet, &base).now,
-            "no date: first seen"
+            (n.item.published, n.dated),
+            (
+                Utc.with_ymd_and_hms(2018, 12, 23, 16, 0, 0).unwrap(),
+                Dated::Url
+            ),
+            "no date: the day in the link, 00:00 in China"
+        );
+    }
+
+    /// A story with only a link, and the feed's date when given.
+    fn dated(link: &str, tz: Tz, published: Option<DateTime<Utc>>) -> (DateTime<Utc>, Dated) {
+        let outlet = Outlet::default();
+        let base = Url::parse("http://www.scjjrb.com/rss.xml").unwrap();
+        let raw = RawItem {
+            link: Some(link.into()),
+            title: Some("川渝合作".into()),
+            published,
+            ..Default::default()
+        };
+        let n = normalise_item(
+            &raw,
+            &ItemContext {
+                tz,
+                ..ctx(&outlet, &base)
+            },
+        )
+        .unwrap();
+        (n.item.published, n.dated)
+    }
+
+    #[test]
+    fn an_undated_story_takes_the_day_its_link_names_in_the_source_s_zone() {
+        // 2018-12-26 00:00 in China is 16:00 UTC the day before.
+        let day = Utc.with_ymd_and_hms(2018, 12, 25, 16, 0, 0).unwrap();
+        for link in [
+            "/jjxz/2018/12/26/content_1.htm",
+            "http://www.sc.gov.cn/zwgk/t20181226_1187.html",
+            "http://www.gov.cn/xinwen/201812/26/content_5352.htm",
+        ] {
+            assert_eq!(
+                dated(link, chrono_tz::Asia::Shanghai, None),
+                (day, Dated::Url),
+                "{link}"
+            );
+        }
+        // The same link in a source of another zone: 00:00 there.
+        assert_eq!(
+            dated("/2018/12/26/a.htm", chrono_tz::America::New_York, None),
+            (
+                Utc.with_ymd_and_hms(2018, 12, 26, 5, 0, 0).unwrap(),
+                Dated::Url
+            )
+        );
+    }
+
+    #[test]
+    fn a_written_date_wins_and_a_link_without_a_day_keeps_the_time_first_seen() {
+        let now = Utc.with_ymd_and_hms(2019, 1, 1, 0, 0, 0).unwrap();
+        let written = Utc.with_ymd_and_hms(2018, 12, 26, 3, 6, 36).unwrap();
+        let tz = chrono_tz::Asia::Shanghai;
+        assert_eq!(
+            dated("/2018/12/20/a.htm", tz, Some(written)),
+            (written, Dated::Written)
+        );
+        assert_eq!(
+            dated("/jjxz/content_36551.htm", tz, None),
+            (now, Dated::FirstSeen)
+        );
+        // A day still to come (in the source's zone) is no publication date.
+        assert_eq!(
+            dated("/2019/01/02/a.htm", tz, None),
+            (now, Dated::FirstSeen)
         );
     }
 
@@ -215,6 +321,7 @@ mod tests {
         let n = normalise_item(&raw, &ctx(&outlet, &base)).unwrap();
         assert!(n.item.linkless);
         assert_eq!(n.item.link, "http://example.com/rss/feed.xml");
+        assert_eq!(n.dated, Dated::FirstSeen);
         assert!(
             n.item
                 .content_html
@@ -229,6 +336,15 @@ mod tests {
         assert_eq!(
             normalise_item(&raw, &site).unwrap().item.link,
             "http://example.com/"
+        );
+        let dated_site = ItemContext {
+            site: Some("/2018/12/26/index.html"),
+            ..ctx(&outlet, &base)
+        };
+        assert_eq!(
+            normalise_item(&raw, &dated_site).unwrap().dated,
+            Dated::FirstSeen,
+            "the day in the site's link is not the story's"
         );
         let raw = RawItem {
             guid: Some("http://example.com/a/2.htm".into()),

@@ -15,7 +15,7 @@ pub mod sanitize;
 pub mod text;
 pub mod url;
 
-pub use date::{find_date, parse_date};
+pub use date::{date_in_url, find_date, parse_date};
 pub use sanitize::sanitize;
 pub use text::{clean_text, content_hash, html_to_text, summarize};
 pub use url::{TRACKING_PARAMS, canonical_link, clean_link, resolve};

@@ -64,7 +64,9 @@ const LAZY_SRC_ATTRIBUTES: &[&str] = &[
     "data-lazyload",
 ];
 
-/// File-name fragments of the tiny images that stand in for lazy-loaded ones.
+/// File-name fragments of the tiny images that stand in for lazy-loaded ones: a test of a
+/// `src` only. The URL a lazy-loading attribute holds is the real one whatever its name
+/// (`/img/lazy.jpg`, `loading-dock.jpg`).
 const PLACEHOLDER_NAMES: &[&str] = &[
     "blank",
     "placeholder",
@@ -125,7 +127,8 @@ fn cleaner() -> Builder<'static> {
 
 /// Gives every `<img>` that has its URL in a lazy-loading attribute (`data-src`,
 /// `data-original`, `data-lazy-src`, …) and no real `src` (none, or a placeholder: empty,
-/// `about:blank`, a `data:` URI, a blank/loading/1x1 image) that URL as `src`.
+/// `about:blank`, a `data:` URI, a blank/loading/1x1 image) that URL as `src`. The lazy URL
+/// is taken whatever its file name: only a `src` can be a stand-in.
 ///
 /// One pass over the text, no parse: only `<img …>` tags are read, the rest is copied.
 pub fn promote_lazy_images(html: &str) -> Cow<'_, str> {
@@ -264,22 +267,37 @@ pub fn image_source<'a>(attr: impl Fn(&str) -> Option<&'a str>) -> Option<&'a st
         .or_else(|| lazy_source(attr))
 }
 
+/// The first lazy-loading attribute that holds a URL of an image file: no file name makes it a
+/// stand-in (that is a test of `src`).
 fn lazy_source<'a>(attr: impl Fn(&str) -> Option<&'a str>) -> Option<&'a str> {
     LAZY_SRC_ATTRIBUTES
         .iter()
         .filter_map(|name| attr(name))
         .map(str::trim)
-        .find(|url| !url.is_empty() && !is_placeholder(url))
+        .find(|url| !is_no_image(url))
 }
 
+/// A `src` that stands in for the real image: no image at all, or a file named as a blank,
+/// loading or 1x1 image.
 fn is_placeholder(src: &str) -> bool {
-    let src = src.trim().to_ascii_lowercase();
-    if src.is_empty() || src == "#" || src == "about:blank" || src.starts_with("data:") {
+    if is_no_image(src) {
         return true;
     }
+    let src = src.trim().to_ascii_lowercase();
     let path = src.split(['?', '#']).next().unwrap_or_default();
     let file = path.rsplit('/').next().unwrap_or_default();
     PLACEHOLDER_NAMES.iter().any(|name| file.contains(name))
+}
+
+/// An image URL that points at no file: empty, `#`, `about:blank`, an inline `data:` URI.
+fn is_no_image(url: &str) -> bool {
+    let url = url.trim();
+    url.is_empty()
+        || url == "#"
+        || url.eq_ignore_ascii_case("about:blank")
+        || url
+            .get(..5)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("data:"))
 }
 
 #[cfg(test)]
@@ -359,6 +377,41 @@ mod tests {
             promote_lazy_images(html),
             "<p>自贡</p><img src=\"/图/现场.jpg\" alt='图片：联席会' data-src=\"/图/现场.jpg\" /><img src=\"成渝.png\" data-original=成渝.png>"
         );
+    }
+
+    // See: `<img data-src="/img/lazy.jpg">` was published with no image, its URL taken for a
+    // placeholder by its name.
+    #[test]
+    fn a_lazy_url_is_taken_whatever_its_file_name() {
+        let html = r#"<p><img data-src="/img/lazy.jpg" alt="川渝"></p>
+<p><img src="/static/blank.gif" data-original="/uploads/loading-dock.jpg"></p>
+<p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="transparent-solar.jpg"></p>"#;
+        assert_eq!(
+            sanitize(html, &base()),
+            "<p><img src=\"http://www.scjjrb.com/img/lazy.jpg\" alt=\"川渝\"></p>\n\
+             <p><img src=\"http://www.scjjrb.com/uploads/loading-dock.jpg\"></p>\n\
+             <p><img src=\"http://www.scjjrb.com/jjxz/2018-12/24/transparent-solar.jpg\"></p>"
+        );
+        // The lead image reads an `<img>` the same way.
+        for (src, lazy) in [
+            (None, "/img/lazy.jpg"),
+            (Some("/img/loading.gif"), "loading-dock.jpg"),
+            (Some(""), "transparent-solar.jpg"),
+        ] {
+            let attr = |name: &str| match name {
+                "src" => src,
+                "data-src" => Some(lazy),
+                _ => None,
+            };
+            assert_eq!(image_source(attr), Some(lazy), "{src:?} {lazy}");
+        }
+        // A lazy attribute with no image in it gives way to the next one.
+        let attr = |name: &str| match name {
+            "data-src" => Some(" about:blank "),
+            "data-original" => Some("/img/lazy.jpg"),
+            _ => None,
+        };
+        assert_eq!(image_source(attr), Some("/img/lazy.jpg"));
     }
 
     #[test]

@@ -42,9 +42,13 @@ pub struct AddRequest {
     pub take_first: bool,
 }
 
-/// Why nothing was added (exit code 1; a bad `feeds.toml` is an [`EditError`], exit code 2).
+/// Why nothing was added: the URL (exit code 1), or `feeds.toml` ([`AddError::Edit`], exit
+/// code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum AddError {
+    /// `feeds.toml` does not load, already has the source, or refused the new one.
+    #[error(transparent)]
+    Edit(#[from] EditError),
     #[error(transparent)]
     Fetch(#[from] crate::fetch::FetchError),
     #[error("{url}: {reason}")]
@@ -166,7 +170,7 @@ pub async fn plan(
     request: &AddRequest,
     fetcher: &Fetcher,
     now: DateTime<Utc>,
-) -> anyhow::Result<Plan> {
+) -> Result<Plan, AddError> {
     file.refuse_present(&request.url)?;
     let tz = file.config.beat.timezone;
     let fetched = fetch_text(fetcher, &request.url).await?;
@@ -189,8 +193,7 @@ pub async fn plan(
             return Err(AddError::NothingFound {
                 url: request.url.to_string(),
                 reason: e.to_string(),
-            }
-            .into());
+            });
         }
     };
     file.refuse_present(&source_url)?;
@@ -251,7 +254,7 @@ async fn from_page(
     fetcher: &Fetcher,
     page: &FetchedText,
     now: DateTime<Utc>,
-) -> anyhow::Result<(Url, Found)> {
+) -> Result<(Url, Found), AddError> {
     let tz = file.config.beat.timezone;
     let mut feeds: Vec<FoundFeed> = Vec::new();
     let mut present: Option<EditError> = None;
@@ -312,8 +315,7 @@ async fn from_page(
         _ => Err(AddError::SeveralFeeds {
             page: page.final_url.to_string(),
             feeds,
-        }
-        .into()),
+        }),
     }
 }
 

@@ -1,17 +1,18 @@
 //! Adding `[[source]]` tables to `feeds.toml` without disturbing it: each new table is rendered
 //! with toml_edit and appended after the last byte of the file, so comments and layout stay
 //! byte for byte. The new text is loaded with the real config loader before anything is
-//! written; a text that would not load is never written. The write goes to a temp file in the
-//! same folder, renamed over the old one, so a reader sees the old file or the new one.
+//! written; a text that would not load is never written. The write goes through
+//! [`crate::atomic`]: a temp file in the same folder renamed over the old one, with the old
+//! one's permissions, so a reader sees the old file or the new one.
 //!
 //! Must not: fetch anything or decide what a source is; it only writes what it is given.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 use url::Url;
 
+use crate::atomic::{self, Mode};
 use crate::config::{Config, ConfigError};
 use crate::model::SourceKind;
 use crate::normalise::canonical_link;
@@ -158,37 +159,25 @@ impl FeedsFile {
         Ok(text)
     }
 
-    /// Writes `text` in place of the file: temp file in the same folder, fsync, rename. Refuses
-    /// when the file changed on disk since it was opened.
+    /// Writes `text` in place of the file with [`atomic::replace`] (temp file in the same
+    /// folder, fsync, rename, folder fsync), keeping the file's permissions. Refuses when the
+    /// file changed on disk since it was opened.
     pub fn replace(&self, text: &str) -> Result<(), EditError> {
-        let file = self.path.display().to_string();
         let now = std::fs::read_to_string(&self.path).map_err(|source| EditError::Write {
             path: self.path.clone(),
             source,
         })?;
         if now != self.text {
-            return Err(EditError::ChangedMeanwhile { file });
+            return Err(EditError::ChangedMeanwhile {
+                file: self.path.display().to_string(),
+            });
         }
-        let write_error = |source| EditError::Write {
-            path: self.path.clone(),
-            source,
-        };
-        let dir = match self.path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        let mut temp = tempfile::Builder::new()
-            .prefix(".feeds.toml.")
-            .tempfile_in(dir)
-            .map_err(write_error)?;
-        temp.write_all(text.as_bytes()).map_err(write_error)?;
-        temp.as_file().sync_all().map_err(write_error)?;
-        if let Ok(meta) = std::fs::metadata(&self.path) {
-            // The new file keeps the old one's permissions (a tempfile is 0600).
-            std::fs::set_permissions(temp.path(), meta.permissions()).map_err(write_error)?;
-        }
-        temp.persist(&self.path).map_err(|e| write_error(e.error))?;
-        Ok(())
+        atomic::replace(&self.path, text.as_bytes(), Mode::KeepExisting).map_err(|e| {
+            EditError::Write {
+                path: e.path,
+                source: e.source,
+            }
+        })
     }
 }
 
@@ -305,5 +294,51 @@ mod tests {
         let added = text.strip_prefix(crlf.as_str()).unwrap();
         assert!(added.starts_with("\r\n\r\n[[source]]\r\n"), "{added:?}");
         assert!(!added.replace("\r\n", "").contains('\n'), "{added:?}");
+    }
+
+    // `feeds.toml` may hold secrets (a proxy's password): an operator's `chmod 600` survives
+    // `beatwire add` and `opml import`, and the write leaves no temp file beside it.
+    #[cfg(unix)]
+    #[test]
+    fn replace_keeps_the_file_s_permissions_and_refuses_a_file_changed_meanwhile() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feeds.toml");
+        let beat = "[beat]\ntitle = \"t\"\nlink = \"https://example.org/\"\n";
+        std::fs::write(&path, beat).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let opened = FeedsFile::open(&path).unwrap();
+        let source = NewSource {
+            list: None,
+            kind: SourceKind::Feed,
+            comment: Vec::new(),
+            ..page_source()
+        };
+        let text = opened.with_sources(std::slice::from_ref(&source)).unwrap();
+        opened.replace(&text).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        assert_ne!(
+            mode(&plain),
+            0o600,
+            "the umask must not give 0o600 by itself"
+        );
+        std::fs::remove_file(&plain).unwrap();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["feeds.toml"]);
+
+        // `opened` still holds the text before the write: it may not overwrite the new one.
+        let error = opened.replace(beat).unwrap_err();
+        assert!(
+            matches!(error, EditError::ChangedMeanwhile { .. }),
+            "{error:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     }
 }

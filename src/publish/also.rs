@@ -99,6 +99,7 @@ mod tests {
             guid: None,
             published: story.published,
             seen: story.first_seen,
+            origin: None,
         }
     }
 

@@ -4,7 +4,7 @@
 //! clock, and stories are listed in the same order. This file must not write files.
 
 use atom_syndication::{
-    Category, Content, Entry, Feed, Generator, Link, Person, Text, TextType, WriteConfig,
+    Category, Content, Entry, Feed, Generator, Link, Person, Source, Text, TextType, WriteConfig,
 };
 use chrono::{DateTime, FixedOffset, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -74,6 +74,7 @@ pub fn to_atom(channel: &Channel, items: &[Item]) -> String {
             .map(|item| {
                 to_entry(
                     item,
+                    &channel.link,
                     &channel.language,
                     at(changed(item)),
                     at(item.published),
@@ -101,6 +102,7 @@ pub fn entry_id(guid: &str) -> String {
 
 fn to_entry(
     item: &Item,
+    channel_link: &str,
     language: &str,
     updated: DateTime<FixedOffset>,
     published: DateTime<FixedOffset>,
@@ -152,8 +154,32 @@ fn to_entry(
             content_type: Some("html".to_owned()),
             ..Content::default()
         }),
+        source: outlet_source(item, channel_link, updated),
         ..Entry::default()
     }
+}
+
+/// The outlet as the entry's `<source>`: its name, and its address (else the channel's) as id.
+fn outlet_source(
+    item: &Item,
+    channel_link: &str,
+    updated: DateTime<FixedOffset>,
+) -> Option<Source> {
+    let (name, url) = item.published_outlet();
+    (!name.trim().is_empty()).then(|| Source {
+        title: Text::plain(xml_text(name)),
+        id: xml_text(url.unwrap_or(channel_link)).into_owned(),
+        updated,
+        links: url
+            .map(|url| Link {
+                href: xml_text(url).into_owned(),
+                rel: "alternate".to_owned(),
+                ..Link::default()
+            })
+            .into_iter()
+            .collect(),
+        ..Source::default()
+    })
 }
 
 #[cfg(test)]

@@ -124,8 +124,9 @@ fn story(channel: &Channel, item: &Item) -> Markup {
                 h2 { a href=(item.link) { (item.title) } }
             }
             p.meta {
-                @if !item.outlet.name.is_empty() {
-                    span.outlet { (item.outlet.name) }
+                @let (outlet, _) = item.published_outlet();
+                @if !outlet.is_empty() {
+                    span.outlet { (outlet) }
                 }
                 (time(channel, item.published))
                 @if !item.authors.is_empty() {

@@ -109,9 +109,9 @@ pub fn to_json_feed(channel: &Channel, items: &[Item]) -> Result<Vec<u8>, serde_
                 tags: &item.categories,
                 extension: Extension {
                     source: &item.source,
-                    outlet: Author {
-                        name: &item.outlet.name,
-                        url: item.outlet.url.as_deref(),
+                    outlet: {
+                        let (name, url) = item.published_outlet();
+                        Author { name, url }
                     },
                     also: also_reported(item)
                         .into_iter()

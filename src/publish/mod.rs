@@ -12,13 +12,13 @@
 //! - [`to_atom`] (`atom.rs`): stories → Atom 1.0 text.
 //! - [`to_json_feed`] (`json.rs`): stories → JSON Feed 1.1 text.
 //! - [`to_html`] (`html.rs`): stories → the page for people.
-//! - [`write_atomic`] / [`write_if_changed`] (`atomic.rs`): temp file in the same folder, fsync,
-//!   rename; an unchanged file is not rewritten, so its modification time says when it changed.
+//! - [`write_atomic`] / [`write_if_changed`] (from `crate::atomic`): temp file in the same
+//!   folder, fsync, rename; an unchanged file is not rewritten, so its modification time says
+//!   when it changed.
 //! - [`also_reported`] / [`also_footer_html`] (`also.rs`): the other outlets of a story.
 
 mod also;
 mod atom;
-mod atomic;
 mod channel;
 mod html;
 mod json;
@@ -28,15 +28,17 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use crate::atomic::{WriteError, remove_leftover_temps};
 use crate::model::Item;
 
 pub use self::also::{also_footer_html, also_label, also_reported, content_with_footer};
 pub use self::atom::to_atom;
-pub use self::atomic::{remove_leftover_temps, write_atomic, write_if_changed};
 pub use self::channel::{CategoryFeed, Channel};
 pub use self::html::to_html;
 pub use self::json::to_json_feed;
 pub use self::rss::to_rss;
+/// The writers of the outputs, part of this module's interface.
+pub use crate::atomic::{write_atomic, write_if_changed};
 
 /// The RSS 2.0 file's name in the output folder.
 pub const RSS_FILE: &str = "feed.xml";
@@ -58,6 +60,15 @@ pub enum PublishError {
     },
     #[error("cannot render {file}: {reason}")]
     Render { file: String, reason: String },
+}
+
+impl From<WriteError> for PublishError {
+    fn from(error: WriteError) -> PublishError {
+        PublishError::Io {
+            path: error.path,
+            source: error.source,
+        }
+    }
 }
 
 /// What one [`publish`] wrote.
@@ -212,6 +223,7 @@ pub(crate) fn xml_text(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::atomic::tests::names;
 
     pub(super) fn channel() -> Channel {
         Channel {
@@ -323,21 +335,6 @@ mod tests {
                 "cqrb-20181224-0417"
             ]
         );
-    }
-
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .expect("read dir")
-            .map(|entry| {
-                entry
-                    .expect("entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        names.sort();
-        names
     }
 
     /// What the output folder holds after a publish, sorted.

@@ -68,8 +68,9 @@ pub fn to_rss(channel: &Channel, items: &[Item]) -> String {
 }
 
 fn to_rss_item(channel: &Channel, item: &Item) -> ::rss::Item {
-    let source = non_empty(&item.outlet.name).map(|name| Source {
-        url: xml_text(item.outlet.url.as_deref().unwrap_or(&channel.link)).into_owned(),
+    let (outlet, url) = item.published_outlet();
+    let source = non_empty(outlet).map(|name| Source {
+        url: xml_text(url.unwrap_or(&channel.link)).into_owned(),
         title: Some(name),
     });
     let creators: Vec<String> = item

@@ -57,6 +57,10 @@ pub trait Backend: fmt::Debug + Send + Sync {
     /// The tombstone of a pruned or removed story.
     fn tombstone(&self, id: &str) -> Result<Option<Tombstone>, StoreError>;
 
+    /// Removes the story `id`, leaving a tombstone; `false` when there was no such story. Its
+    /// keys stay, leading to the tombstone.
+    fn remove(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+
     /// Removes the stories both dated and first seen before `cutoff`, leaving tombstones.
     fn prune(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> Result<Pruned, StoreError>;
 
@@ -138,6 +142,10 @@ impl Backend for Store {
 
     fn tombstone(&self, id: &str) -> Result<Option<Tombstone>, StoreError> {
         Store::tombstone(self, id)
+    }
+
+    fn remove(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        Store::remove(self, id, now)
     }
 
     fn prune(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> Result<Pruned, StoreError> {

@@ -108,16 +108,44 @@ pub const OPEN_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3
 /// store is kept out by the run lock first; past the wait, the error is returned.
 fn open_db(path: &Path) -> Result<sled::Db, sled::Error> {
     let deadline = std::time::Instant::now() + OPEN_LOCK_WAIT;
+    // A lock released between sled's try and ours is tried again once (see `lock_state`).
+    let mut free_retry = true;
     loop {
-        match sled::open(path) {
-            Err(sled::Error::Io(e))
-                if e.to_string().contains("could not acquire lock")
-                    && std::time::Instant::now() < deadline =>
-            {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
+        let error = match sled::open(path) {
+            Err(sled::Error::Io(error)) => error,
             other => return other,
+        };
+        if std::time::Instant::now() >= deadline {
+            return Err(sled::Error::Io(error));
         }
+        match lock_state(path, &error) {
+            Some(DbLock::Held) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Some(DbLock::Free) if free_retry => free_retry = false,
+            _ => return Err(sled::Error::Io(error)),
+        }
+    }
+}
+
+/// The state of the database file's lock, when `error` (from `sled::open`) may be about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DbLock {
+    Held,
+    Free,
+}
+
+/// sled 0.34 reports a held lock as `Error::Io` of kind `Other`, fs2's `WouldBlock` error only
+/// formatted into its message (`Config::try_lock`); so an error of that kind is checked by
+/// trying the same lock (`flock` on `<path>/db`, as fs2 takes it) and letting it go at once.
+/// `None`: the error is of another kind, or the file cannot be tried.
+fn lock_state(path: &Path, error: &std::io::Error) -> Option<DbLock> {
+    if error.kind() != std::io::ErrorKind::Other {
+        return None;
+    }
+    let file = std::fs::File::open(path.join("db")).ok()?;
+    match file.try_lock() {
+        Ok(()) => Some(DbLock::Free),
+        Err(std::fs::TryLockError::WouldBlock) => Some(DbLock::Held),
+        Err(std::fs::TryLockError::Error(_)) => None,
     }
 }
 
@@ -343,6 +371,7 @@ mod tests {
                 url: Some("http://www.scjjrb.com/".to_owned()),
             },
             first_seen: published,
+            origin: None,
             content_hash: "h1".to_owned(),
             provenance: vec![],
             linkless: false,
@@ -491,6 +520,27 @@ mod tests {
             message.contains(&dir.path().display().to_string()),
             "{message}"
         );
+    }
+
+    // sled's lock error is told apart by its kind and the lock itself, not its message: a
+    // store that is let go while `open` waits is opened.
+    #[test]
+    fn open_waits_for_a_lock_that_is_let_go() {
+        let (_dir, store) = fresh();
+        let path = store.path.clone();
+        let holder = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            drop(store);
+        });
+        let started = std::time::Instant::now();
+        let reopened = Store::open(&path).expect("opened once let go");
+        assert!(
+            started.elapsed() < OPEN_LOCK_WAIT,
+            "{:?}",
+            started.elapsed()
+        );
+        holder.join().expect("holder");
+        drop(reopened);
     }
 
     #[test]

@@ -77,6 +77,7 @@ mod tests {
             postponed_until: Some(at(SEED + 120)),
             last_found: Some(12),
             last_found_at: Some(at(SEED)),
+            repairs: vec!["escaped 3 bare '&'".to_owned()],
         };
         store.set_source_state("scjjrb", &state).expect("set");
         store
@@ -92,6 +93,21 @@ mod tests {
                 ("scjjrb".to_owned(), state)
             ]
         );
+    }
+
+    #[test]
+    fn a_state_stored_before_repairs_were_remembered_reads_with_none() {
+        let (_dir, store) = fresh();
+        let older = br#"{"validators":{"etag":null,"last_modified":null},"body_hash":"h",
+            "last_fetch":null,"last_success":null,"last_error":null,"failures":0,"next_due":null,
+            "stories":7,"config_hash":"c","last_found":3}"#;
+        store
+            .sources
+            .insert(b"cqrb", older.as_slice())
+            .expect("insert");
+        let state = store.source_state("cqrb").expect("an older state reads");
+        assert_eq!((state.stories, state.last_found), (7, Some(3)));
+        assert!(state.repairs.is_empty());
     }
 
     #[test]

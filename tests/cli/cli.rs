@@ -140,3 +140,18 @@ fn parse_json_reads_a_gb2312_feed_in_china_time() {
     assert_eq!(seed["author"][0], "陈家明");
     assert!(lines[1]["error"].as_str().unwrap().contains("HTML page"));
 }
+
+// `beatwire completions bash | head -1`: the reader is gone before the output is written; the
+// command ends quietly with 0, as if it had been read to the end.
+#[test]
+fn a_closed_stdout_ends_the_command_quietly_with_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = common::beatwire_command(&["completions", "bash"], dir.path())
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}

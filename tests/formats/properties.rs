@@ -330,6 +330,7 @@ fn stories(raws: &[(RawItem, String)]) -> Vec<Item> {
         outlet: &outlet,
         base: &base,
         site: None,
+        tz: ZONE,
         now: now(),
     };
     raws.iter()
@@ -367,6 +368,7 @@ fn read_back(document: &str, originals: &[Item], id_of: impl Fn(&str) -> String)
                 outlet: &original.outlet,
                 base: &base,
                 site: None,
+                tz: ZONE,
                 now: original.first_seen,
             };
             let mut item = normalise_item(raw, &ctx)

@@ -118,6 +118,7 @@ fn labelled_near_duplicates_merge_and_look_alikes_do_not() {
             outlet: &outlet,
             base: &base,
             site: None,
+            tz: chrono_tz::Asia::Shanghai,
             now,
         };
         let raw = RawItem {

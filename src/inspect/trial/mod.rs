@@ -32,6 +32,7 @@ use crate::fetch::{Fetched, Fetcher};
 use crate::filter::BeatFilter;
 use crate::model::{RawItem, SourceKind, Validators};
 use crate::normalise::html_to_text;
+use crate::normalise::item::Dated;
 
 /// Story pages read by default.
 pub const DEFAULT_LIMIT: usize = 3;
@@ -71,8 +72,8 @@ pub struct Trial {
 pub struct TrialStory {
     pub title: String,
     pub link: String,
-    /// RFC 3339 in the source's zone; `null`: no date found (the story would carry the time
-    /// it is first seen).
+    /// RFC 3339 in the source's zone (a date from the link is its day at 00:00); `null`: no
+    /// date found (the story would carry the time it is first seen).
     pub published: Option<String>,
     /// Why the beat filter drops it, when it does (judged on what was read: the title, the
     /// feed's text, or the story page for those read).
@@ -192,6 +193,12 @@ pub async fn try_source(
         }
     };
     trial.encoding = Some(read.encoding.name());
+    if !read.repairs.is_empty() {
+        trial.warnings.push(format!(
+            "the feed was read only after repairs: {}",
+            read.repairs.join("; ")
+        ));
+    }
     for skipped in &read.skipped {
         trial
             .warnings
@@ -202,9 +209,7 @@ pub async fn try_source(
         match &story.page {
             Some(page) => trial.articles.push(page_shown(story, page, rule, tz)),
             None if !page::reads_pages(rule) && trial.articles.len() < options.limit => {
-                trial
-                    .articles
-                    .push(feed_shown(&story.listed, &story.story.url, tz));
+                trial.articles.push(feed_shown(story, tz));
             }
             None => {}
         }
@@ -214,16 +219,15 @@ pub async fn try_source(
             Fate::Filtered(reason) => Some(reason.clone()),
             Fate::Kept => None,
         };
-        if !story.dated {
+        let dated = story.story.dated != Dated::FirstSeen;
+        if !dated {
             undated += 1;
         }
         let item = &story.story.item;
         trial.stories.push(TrialStory {
             title: item.title.clone(),
             link: item.link.clone(),
-            published: story
-                .dated
-                .then(|| item.published.with_timezone(&tz).to_rfc3339()),
+            published: dated.then(|| item.published.with_timezone(&tz).to_rfc3339()),
             dropped,
             categories: item.categories.clone(),
             authors: item.authors.clone(),
@@ -235,10 +239,12 @@ pub async fn try_source(
     Ok(trial)
 }
 
-/// A story a feed gave whole (its page is not read): the feed's own fields.
-fn feed_shown(raw: &RawItem, url: &Url, tz: Tz) -> TrialArticle {
+/// A story a feed gave whole (its page is not read): the feed's own fields, and the day its
+/// link names when the feed gives no date.
+fn feed_shown(story: &ReadStory, tz: Tz) -> TrialArticle {
+    let raw = &story.listed;
     let mut shown = TrialArticle {
-        link: url.to_string(),
+        link: story.story.url.to_string(),
         error: None,
         fields: Vec::new(),
         body_chars: 0,
@@ -248,12 +254,18 @@ fn feed_shown(raw: &RawItem, url: &Url, tz: Tz) -> TrialArticle {
     let body = raw.content.as_deref().or(raw.summary.as_deref());
     let text = body.map(html_to_text).unwrap_or_default();
     let feed = |present: bool| present.then(|| "feed".to_owned());
+    let published = match story.story.dated {
+        Dated::Url => Some("date in the URL".to_owned()),
+        _ => feed(raw.published.is_some()),
+    };
     shown.fields = vec![
         field("title", raw.title.clone(), feed(raw.title.is_some())),
         field(
             "published",
-            raw.published.map(|d| d.with_timezone(&tz).to_rfc3339()),
-            feed(raw.published.is_some()),
+            published
+                .is_some()
+                .then(|| story.story.item.published.with_timezone(&tz).to_rfc3339()),
+            published,
         ),
         authors_field(&raw.authors, feed(!raw.authors.is_empty())),
         field(
@@ -299,7 +311,7 @@ fn page_shown(story: &ReadStory, page: &PageRead, rule: &SourceRule, tz: Tz) -> 
     shown
 }
 
-/// The fields a run keeps from the story page and the list or feed (see `page::merge`), each
+/// The fields a run keeps from the story page and the list or feed (see `extract::merged`), each
 /// with the rule that gave it.
 fn merged_fields(raw: &RawItem, article: &Article, rule: &SourceRule, tz: Tz) -> Vec<TrialField> {
     let shown = |r: &Option<Rule>| r.as_ref().map(ToString::to_string);

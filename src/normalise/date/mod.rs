@@ -3,6 +3,7 @@
 //! # Map
 //! - [`parse_date`]: the whole text is one date (a feed's `pubDate`, a list page's date cell).
 //! - [`find_date`]: the first date inside a longer line (`发布时间：2018年12月24日 11:06 来源：…`).
+//! - [`date_in_url`]: the day a story's URL names (`/2018/12/26/`, `t20181226_`), at 00:00.
 //! - `scan`: the matchers for each written form of a date; `relative` for `3分钟前` and `昨天`;
 //!   `clock` for times of day and zones; `lex` for digits and words.
 //!
@@ -15,6 +16,7 @@
 //! This module must not guess which date on a page is the story's: callers pick the text.
 
 mod clock;
+mod in_url;
 mod lex;
 mod relative;
 mod scan;
@@ -25,6 +27,7 @@ mod tests;
 use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+pub use in_url::date_in_url;
 use scan::Scan;
 
 /// How far past `now` a bare clock time (`11:06`) may be and still mean today: page clocks

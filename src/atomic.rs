@@ -1,23 +1,44 @@
 //! Atomic file replacement: write a temp file beside the target, fsync it, rename it over the
-//! target. A reader sees the old file or the new one, never half of either.
+//! target, fsync the folder. A reader sees the old file or the new one, never half of either.
+//! `publish` writes the outputs and `status.json` with it, `ops::edit` writes `feeds.toml`.
 //!
-//! This file must not know what it writes.
+//! Must not: know what it writes or who reads it.
 
 use std::ffi::OsString;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::PublishError;
+/// A file that could not be written; the old file, if any, is as it was.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {}: {source}", path.display())]
+pub struct WriteError {
+    pub path: PathBuf,
+    pub source: io::Error,
+}
 
-/// Replaces `path` with `bytes` atomically.
+/// The permissions the new file gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Those a plain `File::create` gives (`0o666` less the umask), not a temp file's `0o600`,
+    /// so a web server running as another user can read the file.
+    Plain,
+    /// Those of the file it replaces (as [`Mode::Plain`] when there is none): a file the
+    /// operator made private stays private.
+    KeepExisting,
+}
+
+/// Replaces `path` with `bytes` atomically, with the permissions of a plain create.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    replace(path, bytes, Mode::Plain)
+}
+
+/// Replaces `path` with `bytes` atomically, the new file's permissions chosen by `mode`.
 ///
 /// The temp file (`.<name>.<random>.tmp`, hidden from a static file server's listing) lives in
 /// the target's folder so the rename never crosses file systems. On any error the temp file is
-/// removed and the old file, if any, is left as it was. The new file gets the permissions a
-/// plain `File::create` would (`0o666` less the umask), not a temp file's `0o600`, so a web
-/// server running as another user can read it.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
-    let io_error = |source| PublishError::Io {
+/// removed and the old file, if any, is left as it was.
+pub fn replace(path: &Path, bytes: &[u8], mode: Mode) -> Result<(), WriteError> {
+    let io_error = |source| WriteError {
         path: path.to_path_buf(),
         source,
     };
@@ -30,6 +51,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
+    };
+    let kept = match mode {
+        Mode::Plain => None,
+        Mode::KeepExisting => std::fs::metadata(path).ok().map(|m| m.permissions()),
     };
 
     let mut prefix = OsString::from(".");
@@ -46,6 +71,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
     // Each step drops the temp file on failure, and dropping it deletes it.
     let mut file = builder.tempfile_in(dir).map_err(io_error)?;
     file.write_all(bytes).map_err(io_error)?;
+    if let Some(permissions) = kept {
+        file.as_file()
+            .set_permissions(permissions)
+            .map_err(io_error)?;
+    }
     file.as_file().sync_all().map_err(io_error)?;
     file.persist(path).map_err(|error| io_error(error.error))?;
     sync_dir(dir).map_err(io_error)?;
@@ -56,7 +86,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
 /// already holds exactly `bytes`. Returns whether the file was written.
 ///
 /// A quiet beat then keeps its `Last-Modified`, so conditional requests keep getting 304.
-pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, PublishError> {
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, WriteError> {
     match std::fs::read(path) {
         Ok(existing) if existing == bytes => Ok(false),
         _ => write_atomic(path, bytes).map(|()| true),
@@ -98,11 +128,12 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Read;
 
-    fn names(dir: &Path) -> Vec<String> {
+    /// The names in `dir`, sorted (for the tests of the modules that write with this one).
+    pub(crate) fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .expect("read dir")
             .map(|entry| {
@@ -176,6 +207,38 @@ mod tests {
         assert_eq!(mode(&path), mode(&plain));
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn keep_existing_gives_the_new_file_the_old_one_s_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("feeds.toml");
+        let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+        std::fs::write(&path, b"old").expect("write old");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+
+        replace(&path, b"new", Mode::KeepExisting).expect("replace");
+        assert_eq!(std::fs::read(&path).expect("read"), b"new");
+        assert_eq!(mode(&path), 0o640);
+
+        // A plain write of the same file does not keep it.
+        write_atomic(&path, b"plain").expect("write");
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).expect("create");
+        assert_eq!(mode(&path), mode(&plain));
+        assert_ne!(
+            mode(&plain),
+            0o640,
+            "the umask must not give 0o640 by itself"
+        );
+
+        // With no old file, it is a plain create.
+        let fresh = dir.path().join("fresh.toml");
+        replace(&fresh, b"x", Mode::KeepExisting).expect("create");
+        assert_eq!(mode(&fresh), mode(&plain));
+        assert_eq!(names(dir.path()), ["feeds.toml", "fresh.toml", "plain"]);
+    }
+
     #[test]
     fn failed_rename_leaves_nothing_behind() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -184,7 +247,7 @@ mod tests {
         std::fs::write(target.join("keep"), b"k").expect("write");
 
         let error = write_atomic(&target, b"new").expect_err("cannot rename over a folder");
-        assert!(matches!(error, PublishError::Io { .. }), "{error:?}");
+        assert_eq!(error.path, target);
         assert!(error.to_string().contains("feed.xml"), "{error}");
         assert_eq!(names(dir.path()), ["feed.xml"]);
         assert!(target.join("keep").exists());
