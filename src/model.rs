@@ -161,6 +161,7 @@ impl Item {
                 published: self.published,
                 seen: self.first_seen,
                 origin: self.origin.clone(),
+                linkless: self.linkless,
             }])
         } else {
             std::borrow::Cow::Borrowed(&self.provenance)
@@ -186,6 +187,9 @@ pub struct Sighting {
     /// The outlet the copy's page names as the story's writer, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
+    /// The copy had no link of its own: `link` is its source's site, which names no story.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub linkless: bool,
 }
 
 /// HTTP validators remembered for conditional GET.

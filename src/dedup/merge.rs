@@ -24,6 +24,7 @@ pub fn sighting_of(item: &Item, guid: Option<&str>) -> Sighting {
         published: item.published,
         seen: item.first_seen,
         origin: item.origin.clone(),
+        linkless: item.linkless,
     }
 }
 
@@ -107,6 +108,7 @@ pub fn update_primary(
     fresh.provenance = stored.sightings().into_owned();
     if let Some(primary) = fresh.provenance.first_mut() {
         primary.link = fresh.link.clone();
+        primary.linkless = fresh.linkless;
         primary.outlet = fresh.outlet.clone();
         primary.published = fresh.published;
         primary.origin = fresh.origin.clone();
@@ -143,12 +145,14 @@ pub fn take_over(
     fresh
 }
 
-/// The link keys of a story's copies other than the one representing it.
+/// The link keys of a story's copies other than the one representing it (a copy without a link
+/// of its own has none: its site's link names no story).
 pub fn copy_links(story: &Item) -> Vec<ItemKey> {
     story
         .provenance
         .iter()
         .skip(1)
+        .filter(|copy| !copy.linkless)
         .map(|copy| match url::Url::parse(&copy.link) {
             Ok(url) => ItemKey::Link(crate::normalise::canonical_link(&url)),
             Err(_) => ItemKey::Link(copy.link.clone()),
@@ -306,6 +310,22 @@ mod tests {
         assert_eq!(
             (taken.id.as_str(), taken.updated),
             (reprint.id.as_str(), Some(later))
+        );
+    }
+
+    #[test]
+    fn a_copy_without_a_link_of_its_own_leaves_no_link_key() {
+        let mut reprint = item("https://xian.example/");
+        reprint.linkless = true;
+        let mut original = item("https://scjjrb.example/1");
+        original.source = "scjjrb".into();
+        original.published = reprint.published - chrono::TimeDelta::hours(3);
+        let taken = take_over(&reprint, original, None, None, reprint.first_seen);
+        let copy = taken.provenance.iter().find(|c| c.source == "s").unwrap();
+        assert!(copy.linkless);
+        assert!(
+            copy_links(&taken).is_empty(),
+            "the site's link names no story"
         );
     }
 }

@@ -100,6 +100,7 @@ mod tests {
             published: story.published,
             seen: story.first_seen,
             origin: None,
+            linkless: false,
         }
     }
 
