@@ -11,8 +11,14 @@ use serde::de::DeserializeOwned;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot open the store at {}: {source}{}", path.display(), lock_hint(source))]
+    #[error("cannot open the store at {}: {source}", path.display())]
     Open { path: PathBuf, source: sled::Error },
+    /// Another process holds the database's lock.
+    #[error(
+        "cannot open the store at {}: another beatwire process is using it (`serve` never opens the store)",
+        path.display()
+    )]
+    Locked { path: PathBuf },
     #[error(
         "the store at {} has schema version {found}, this beatwire expects {expected}{}",
         path.display(),
@@ -49,16 +55,6 @@ fn schema_hint(found: u32, expected: u32) -> &'static str {
         ": it was written by a newer beatwire; upgrade beatwire, or set `store` in feeds.toml to a new path"
     } else {
         ": no migration from that version; move the store aside and let beatwire start a new one"
-    }
-}
-
-/// A hint for the one open failure operators meet most: the database lock is taken.
-fn lock_hint(error: &sled::Error) -> &'static str {
-    match error {
-        sled::Error::Io(io) if io.to_string().contains("lock") => {
-            " (another beatwire process may be using it; `serve` never opens the store)"
-        }
-        _ => "",
     }
 }
 

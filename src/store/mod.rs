@@ -106,22 +106,29 @@ pub const OPEN_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3
 /// when its background flusher has exited, which can trail the drop of the last handle in this
 /// same process (one run's store closing as the next opens it). Another process holding the
 /// store is kept out by the run lock first; past the wait, the error is returned.
-fn open_db(path: &Path) -> Result<sled::Db, sled::Error> {
+fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
     let deadline = std::time::Instant::now() + OPEN_LOCK_WAIT;
+    let failed = |source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
     // A lock released between sled's try and ours is tried again once (see `lock_state`).
     let mut free_retry = true;
     loop {
         let error = match sled::open(path) {
+            Ok(db) => return Ok(db),
             Err(sled::Error::Io(error)) => error,
-            other => return other,
+            Err(other) => return Err(failed(other)),
         };
-        if std::time::Instant::now() >= deadline {
-            return Err(sled::Error::Io(error));
-        }
         match lock_state(path, &error) {
+            Some(DbLock::Held) if std::time::Instant::now() >= deadline => {
+                return Err(StoreError::Locked {
+                    path: path.to_path_buf(),
+                });
+            }
             Some(DbLock::Held) => std::thread::sleep(std::time::Duration::from_millis(20)),
             Some(DbLock::Free) if free_retry => free_retry = false,
-            _ => return Err(sled::Error::Io(error)),
+            _ => return Err(failed(sled::Error::Io(error))),
         }
     }
 }
@@ -155,11 +162,7 @@ impl Store {
     /// A fresh database gets [`SCHEMA_VERSION`]; an older one is migrated in place (see
     /// `migrate.rs`); a newer one is refused with [`StoreError::Schema`].
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let open_error = |source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        };
-        let db = open_db(path).map_err(open_error)?;
+        let db = open_db(path)?;
         let store = Store {
             path: path.to_path_buf(),
             items: db.open_tree(ITEMS_TREE)?,
@@ -513,7 +516,7 @@ mod tests {
     fn second_open_while_held_names_the_lock() {
         let (dir, store) = fresh();
         let error = Store::open(store.path()).expect_err("the lock is held");
-        assert!(matches!(error, StoreError::Open { .. }), "{error:?}");
+        assert!(matches!(error, StoreError::Locked { .. }), "{error:?}");
         let message = error.to_string();
         assert!(message.contains("another beatwire process"), "{message}");
         assert!(
