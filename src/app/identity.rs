@@ -218,12 +218,7 @@ fn store_story(
     if let Some(id) = known {
         match store.get(&id)? {
             Some(stored) => {
-                let seen = Seen {
-                    item,
-                    guid,
-                    text: &text,
-                    keys: &keys,
-                };
+                let seen = Seen::new(item, guid, &text, &keys);
                 return known_story(writer, stored, seen, now).map(Some);
             }
             None if store.tombstone(&id)?.is_some() => {
@@ -241,12 +236,7 @@ fn store_story(
         && let Some(stored) = near_copy(writer, &item, sketch)?
     {
         tracing::debug!(item = %stored.id, copy = %item.link, "near-duplicate merged");
-        let seen = Seen {
-            item,
-            guid,
-            text: &text,
-            keys: &keys,
-        };
+        let seen = Seen::new(item, guid, &text, &keys);
         return another_copy(writer, stored, seen, now).map(Some);
     }
 
@@ -268,6 +258,17 @@ struct Seen<'a> {
     guid: Option<&'a str>,
     text: &'a str,
     keys: &'a [ItemKey],
+}
+
+impl<'a> Seen<'a> {
+    fn new(item: Item, guid: Option<&'a str>, text: &'a str, keys: &'a [ItemKey]) -> Seen<'a> {
+        Seen {
+            item,
+            guid,
+            text,
+            keys,
+        }
+    }
 }
 
 /// A story recognised by one of its keys: the primary copy again (same or updated), another

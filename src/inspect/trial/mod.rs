@@ -108,6 +108,20 @@ pub struct TrialField {
     pub rule: Option<String>,
 }
 
+impl TrialArticle {
+    /// A page at `link`, nothing read yet.
+    fn at(link: String) -> TrialArticle {
+        TrialArticle {
+            link,
+            error: None,
+            fields: Vec::new(),
+            body_chars: 0,
+            body_start: String::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
 impl Trial {
     /// Whether the source yielded any story.
     pub fn found_stories(&self) -> bool {
@@ -243,14 +257,7 @@ pub async fn try_source(
 /// link names when the feed gives no date.
 fn feed_shown(story: &ReadStory, tz: Tz) -> TrialArticle {
     let raw = &story.listed;
-    let mut shown = TrialArticle {
-        link: story.story.url.to_string(),
-        error: None,
-        fields: Vec::new(),
-        body_chars: 0,
-        body_start: String::new(),
-        warnings: Vec::new(),
-    };
+    let mut shown = TrialArticle::at(story.story.url.to_string());
     let body = raw.content.as_deref().or(raw.summary.as_deref());
     let text = body.map(html_to_text).unwrap_or_default();
     let feed = |present: bool| present.then(|| "feed".to_owned());
@@ -287,14 +294,7 @@ fn feed_shown(story: &ReadStory, tz: Tz) -> TrialArticle {
 
 /// A story whose page was read: each field with the rule that gave it, or why it was not read.
 fn page_shown(story: &ReadStory, page: &PageRead, rule: &SourceRule, tz: Tz) -> TrialArticle {
-    let mut shown = TrialArticle {
-        link: page.url.to_string(),
-        error: None,
-        fields: Vec::new(),
-        body_chars: 0,
-        body_start: String::new(),
-        warnings: Vec::new(),
-    };
+    let mut shown = TrialArticle::at(page.url.to_string());
     match &page.article {
         Ok(article) => {
             shown.fields = merged_fields(&story.listed, article, rule, tz);
