@@ -46,6 +46,24 @@ impl Writer {
         &self.store
     }
 
+    /// Stores a story whose text is `text`, with a fresh near-duplicate sketch of it, and keeps
+    /// the index in step.
+    fn put_with_sketch(
+        &mut self,
+        item: &Item,
+        keys: &[ItemKey],
+        text: &str,
+    ) -> Result<(), StoreError> {
+        let sketch = Sketch::of(&item.title, text);
+        let write = sketch.as_ref().map_or(SketchWrite::Clear, SketchWrite::Set);
+        self.store.put_story(item, keys, write)?;
+        match sketch {
+            Some(sketch) => self.near.insert(item.id.clone(), item.published, sketch),
+            None => self.near.remove(&item.id),
+        }
+        Ok(())
+    }
+
     /// How far apart two stories may be dated and still be compared as copies.
     pub fn window(&self) -> TimeDelta {
         self.window
@@ -290,14 +308,8 @@ fn known_story(
     } = seen;
     match dedup::classify(Some(&stored), &item) {
         Change::Updated { id } => {
-            let sketch = Sketch::of(&item.title, text);
             let updated = update_primary(&stored, item, guid, now);
-            let write = sketch.as_ref().map_or(SketchWrite::Clear, SketchWrite::Set);
-            writer.store.put_story(&updated, keys, write)?;
-            match sketch {
-                Some(sketch) => writer.near.insert(id.clone(), updated.published, sketch),
-                None => writer.near.remove(&id),
-            }
+            writer.put_with_sketch(&updated, keys, text)?;
             Ok(Change::Updated { id })
         }
         change => {
@@ -367,13 +379,7 @@ fn represent(
             }
         }
     }
-    let sketch = Sketch::of(&item.title, text);
-    let write = sketch.as_ref().map_or(SketchWrite::Clear, SketchWrite::Set);
-    writer.store.put_story(&item, &keys, write)?;
-    match sketch {
-        Some(sketch) => writer.near.insert(item.id.clone(), item.published, sketch),
-        None => writer.near.remove(&item.id),
-    }
+    writer.put_with_sketch(&item, &keys, text)?;
     tracing::debug!(item = %item.id, was = %stored.id, link = %item.link, "the original represents the story");
     Ok(Change::DuplicateOf { id: item.id })
 }
