@@ -4,8 +4,9 @@
 //!
 //! # Architecture
 //! - [`run`]: lock → open store → each due source through [`source::process`] → publish →
-//!   `status.json` (what `serve` reports on `/healthz` and `/metrics`). Every source starts at
-//!   once; the fetcher's host pool bounds what is in flight.
+//!   `status.json` (what `serve` reports on `/healthz` and `/metrics`). The passes stream: a
+//!   bounded [`window`] of them runs at a time, fed round-robin from the hosts with room, and
+//!   what a pass produced is committed as it ends; only its report stays to the end.
 //! - A source's pass is two phases. [`read`]: decode → parse or list → normalise → story
 //!   pages → filter, writing nothing (`try` runs exactly this). Commit:
 //!   [`identity::apply`] through the run's one [`identity::Writer`], which owns the store's
@@ -34,6 +35,7 @@ pub mod progress;
 pub mod read;
 pub mod report;
 pub mod source;
+mod window;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -106,35 +108,14 @@ pub async fn run_with(
         now,
         flushes: flush::GroupFlush::default(),
     });
-    // Every source is a task of its own, and they all start at once: the fetcher's host pool
-    // keeps `concurrency` requests in flight, whichever hosts the sources are on (a window of
-    // `concurrency` sources in config order would wait on one busy host), and one source's
-    // parsing runs on one core while others wait for their answers.
-    let passes: futures_util::stream::FuturesUnordered<_> = config
+    let chosen: Vec<&SourceRule> = config
         .sources
         .iter()
         .filter(|s| options.only.is_empty() || options.only.contains(&s.id))
-        .map(|rule| timed(spawn_pass(rule.clone(), shared.clone())))
         .collect();
-    progress.start(passes.len());
-    let mut sources: Vec<_> = passes
-        .inspect(|(report, _)| {
-            tracing::info!(source = %report.id, status = ?report.status, new = report.new,
-                updated = report.updated, error = report.error.as_deref(), "source done");
-            progress.source_done(report);
-        })
-        .collect()
-        .await;
+    progress.start(chosen.len());
+    let sources = stream_passes(&chosen, &shared, &config.fetch, progress).await;
     progress.finish();
-    // Report in the order of feeds.toml, whatever order the sources finished in.
-    // A map, not a search of the config per comparison: that was quadratic in the sources.
-    let order: std::collections::HashMap<&str, usize> = config
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
-    sources.sort_by_key(|(s, _)| order.get(s.id.as_str()).copied());
     let pruned = store.prune(cutoff(&config.beat, now), now)?;
     if pruned.stories > 0 {
         tracing::info!(stories = pruned.stories, "pruned");
@@ -177,14 +158,75 @@ async fn timed<T>(pass: impl Future<Output = T>) -> (T, Duration) {
     (out, start.elapsed())
 }
 
+/// Runs the passes of `sources` (in the order of feeds.toml), a bounded window of them at a time
+/// ([`window`]), and returns each source's report and how long its pass took, in that order.
+///
+/// A pass is a task of its own, so one source's parsing runs on one core while others wait for
+/// their answers; the fetcher's host pool keeps `concurrency` requests in flight. The window
+/// holds a few passes per request slot, taken round-robin from the hosts with room, so a slow
+/// host holds its share and the other hosts are never left idle behind it, and what a run holds
+/// does not grow with its sources: a pass's future, its request and its document live only
+/// while it runs, and what it leaves is its report.
+async fn stream_passes(
+    sources: &[&SourceRule],
+    run: &Arc<Run>,
+    policy: &crate::config::FetchPolicy,
+    progress: &dyn Progress,
+) -> Vec<(report::SourceReport, Duration)> {
+    let mut window = window::Window::new(
+        sources.iter().map(|rule| crate::fetch::host_of(&rule.url)),
+        policy.per_host.max(1) * window::PASSES_PER_HOST_SLOT,
+        policy.concurrency.max(1) * window::PASSES_PER_SLOT,
+    );
+    let mut done: Vec<Option<(report::SourceReport, Duration)>> = Vec::new();
+    done.resize_with(sources.len(), || None);
+    let mut fold = |i: usize, report: report::SourceReport, took: Duration| {
+        tracing::info!(source = %report.id, status = ?report.status, new = report.new,
+            updated = report.updated, error = report.error.as_deref(), "source done");
+        progress.source_done(&report);
+        done[i] = Some((report, took));
+    };
+    let mut passes = futures_util::stream::FuturesUnordered::new();
+    let mut settled_in_a_row = 0usize;
+    loop {
+        while let Some(turn) = window.next() {
+            let rule = sources[turn.source];
+            match source::prepare(rule, run) {
+                Ok(state) => {
+                    let pass = timed(spawn_pass(rule.clone(), state, run.clone()));
+                    passes.push(async move { (turn, pass.await) });
+                }
+                // Not due: settled at once, without a place in the window.
+                Err(report) => {
+                    window.done(turn);
+                    fold(turn.source, report, Duration::ZERO);
+                    settled_in_a_row += 1;
+                    if settled_in_a_row.is_multiple_of(1024) {
+                        // Reading many states in a row must not starve the passes running.
+                        tokio::task::yield_now().await;
+                    }
+                }
+            }
+        }
+        settled_in_a_row = 0;
+        let Some((turn, (report, took))) = passes.next().await else {
+            break;
+        };
+        window.done(turn);
+        fold(turn.source, report, took);
+    }
+    done.into_iter().flatten().collect()
+}
+
 /// Runs one source on a task of its own; a pass that panics is that source's failure.
 fn spawn_pass(
     rule: SourceRule,
+    state: crate::model::SourceState,
     run: Arc<Run>,
 ) -> impl Future<Output = report::SourceReport> + Send {
     let (id, url) = (rule.id.clone(), rule.url.to_string());
     let task = tokio::spawn(async move {
-        let mut report = source::process(&rule, &run).await;
+        let mut report = source::process(&rule, state, &run).await;
         // The pass is over only once its stories and its state are on disk: whatever reports
         // it (`-v`, the progress bar) may be the last thing seen before a crash.
         if let Err(e) = run.flushes.flush(&run.store).await {

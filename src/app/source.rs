@@ -110,18 +110,21 @@ impl Outcome {
     }
 }
 
-/// Runs one source and records the result in the store's source state.
-#[tracing::instrument(level = "info", skip_all, fields(source = %rule.id))]
-pub async fn process(rule: &SourceRule, run: &Arc<Run>) -> SourceReport {
-    let url = rule.url.as_str();
-    let mut state = match run.store.source_state(&rule.id) {
+/// Reads the source's state: `Ok` when the source is due (or forced), with the state its pass
+/// starts from; `Err` with the source's report when there is nothing to fetch (not due, gone,
+/// or the state could not be read). Cheap and synchronous, so a run decides this before the
+/// source takes a place among the passes running.
+// The large variant is the common one, and short-lived: boxing it would cost an allocation.
+#[allow(clippy::result_large_err)]
+pub fn prepare(rule: &SourceRule, run: &Run) -> Result<SourceState, SourceReport> {
+    let state = match run.store.source_state(&rule.id) {
         Ok(state) => state,
-        Err(e) => return failed(rule, e.to_string(), None),
+        Err(e) => return Err(failed(rule, e.to_string(), None)),
     };
     if !run.force && !schedule::is_due(&state, &rule.fingerprint, run.now) {
         tracing::debug!(source = %rule.id, "not due");
-        let mut report = SourceReport::new(&rule.id, url, SourceStatus::Skipped);
-        report.moved_to = state.moved_to.clone();
+        let mut report = SourceReport::new(&rule.id, rule.url.as_str(), SourceStatus::Skipped);
+        report.moved_to = state.moved_to;
         if let Some(since) = state.gone_since {
             report.error = Some(format!(
                 "gone since {} (HTTP 410): edit or remove it in the config",
@@ -129,8 +132,16 @@ pub async fn process(rule: &SourceRule, run: &Arc<Run>) -> SourceReport {
             ));
             report.error_class = Some(ErrorClass::Gone);
         }
-        return report;
+        return Err(report);
     }
+    Ok(state)
+}
+
+/// Runs one due source from its `state` (see [`prepare`]) and records the result in the
+/// store's source state.
+#[tracing::instrument(level = "info", skip_all, fields(source = %rule.id))]
+pub async fn process(rule: &SourceRule, mut state: SourceState, run: &Arc<Run>) -> SourceReport {
+    let url = rule.url.as_str();
     // An edited source is fetched afresh: old validators would hide the change.
     if state.config_hash.as_deref() != Some(rule.fingerprint.as_str()) {
         state.validators = Default::default();

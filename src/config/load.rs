@@ -6,13 +6,15 @@
 //! only decides which key is which and calls the compilers of `value.rs`.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use toml_edit::{Document, TableLike};
 
+use super::parts;
 use super::problem::{ConfigError, Report};
-use super::source::sources;
+use super::source::{SourceList, sources};
 use super::value::{self, PROXY, WEB, byte_size, compiled, count, duration_at, required};
 use super::walk::{Spanned, Table};
 use super::{
@@ -51,12 +53,17 @@ pub(super) const FILTER_KEYS: &[&str] = &["include", "exclude", "regex"];
 pub(super) const CATEGORY_KEYS: &[&str] = &["name", "slug", "keywords"];
 
 /// Parses and checks the whole document; see [`Config::from_toml`].
+///
+/// A large file is parsed a part at a time (see `parts.rs`), which reads the same document
+/// with a fraction of the memory; when the parts cannot be read on their own, the whole is.
 pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    let parts = parts::split(text);
+    if parts.len() > 1
+        && let Some(result) = parse_in_parts(text, path, &parts)
+    {
+        return result;
+    }
     let mut report = Report::new(text);
-    let invalid = |report: Report<'_>| ConfigError::Invalid {
-        path: path.to_owned(),
-        problems: report.into_problems(),
-    };
     let doc = match Document::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
@@ -65,15 +72,66 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
                 &e.span().unwrap_or(0..0),
                 format!("invalid TOML: {message}"),
             );
-            return Err(invalid(report));
+            return Err(invalid(path, report));
         }
     };
     let root = Table::new("", doc.as_table() as &dyn TableLike, 0..0);
     root.deny_unknown(TOP_KEYS, &mut report);
+    let head = head(&root, path, &mut report);
+    let mut list = SourceList::default();
+    sources(&root, &mut report, &mut list);
+    combine(path, head, list, report)
+}
 
+/// [`parse`] over `parts` (the head's range first); `None` when a part does not parse on its
+/// own, or holds anything but `[[source]]` tables, or the head holds sources.
+fn parse_in_parts(
+    text: &str,
+    path: &Path,
+    parts: &[Range<usize>],
+) -> Option<Result<Config, ConfigError>> {
+    let (head_range, parts) = parts.split_first()?;
+    let mut report = Report::new(text);
+    let doc = Document::parse(text.get(head_range.clone())?).ok()?;
+    if doc.as_table().contains_key("source") {
+        return None;
+    }
+    let root = Table::new("", doc.as_table() as &dyn TableLike, 0..0);
+    root.deny_unknown(TOP_KEYS, &mut report);
+    let head = head(&root, path, &mut report);
+    let mut list = SourceList::default();
+    for part in parts {
+        let doc = Document::parse(text.get(part.clone())?).ok()?;
+        if doc.as_table().iter().any(|(key, _)| key != "source") {
+            return None;
+        }
+        report.set_base(part.start);
+        let root = Table::new("", doc.as_table() as &dyn TableLike, 0..0);
+        sources(&root, &mut report, &mut list);
+        report.set_base(0);
+    }
+    Some(combine(path, head, list, report))
+}
+
+fn invalid(path: &Path, report: Report<'_>) -> ConfigError {
+    ConfigError::Invalid {
+        path: path.to_owned(),
+        problems: report.into_problems(),
+    }
+}
+
+/// Everything of the top level but the sources.
+struct Head {
+    beat: Option<BeatRule>,
+    fetch: FetchPolicy,
+    filter: FilterRule,
+    categories: Option<Vec<CategoryRule>>,
+}
+
+fn head(root: &Table<'_>, path: &Path, report: &mut Report<'_>) -> Head {
     let base = path.parent().unwrap_or(Path::new(""));
-    let beat = match root.table("beat", "[beat]", &mut report) {
-        Some(t) => beat(&t, base, &mut report),
+    let beat = match root.table("beat", "[beat]", report) {
+        Some(t) => beat(&t, base, report),
         None => {
             if root.inner.get("beat").is_none() {
                 report.at(
@@ -90,34 +148,49 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             FetchPolicy::user_agent_for(&b.link)
         });
     let fetch = root
-        .table("fetch", "[fetch]", &mut report)
-        .map(|t| fetch(&t, user_agent.clone(), &mut report))
+        .table("fetch", "[fetch]", report)
+        .map(|t| fetch(&t, user_agent.clone(), report))
         .unwrap_or_else(|| FetchPolicy {
             user_agent,
             ..FetchPolicy::default()
         });
     let filter = root
-        .table("filter", "[filter]", &mut report)
-        .map(|t| filter(&t, &mut report))
+        .table("filter", "[filter]", report)
+        .map(|t| filter(&t, report))
         .unwrap_or_default();
-    let categories = categories(&root, &mut report);
-    let sources = sources(&root, &mut report);
+    let categories = categories(root, report);
+    Head {
+        beat,
+        fetch,
+        filter,
+        categories,
+    }
+}
 
-    match (beat, categories, sources) {
-        (Some(beat), Some(categories), Some(sources)) if report.is_clean() => Ok(Config {
-            path: path.to_owned(),
-            beat,
-            fetch,
-            filter,
-            categories,
-            sources,
-        }),
+fn combine(
+    path: &Path,
+    head: Head,
+    list: SourceList,
+    mut report: Report<'_>,
+) -> Result<Config, ConfigError> {
+    match (head.beat, head.categories, list.rules) {
+        (Some(beat), Some(categories), Some(mut sources)) if report.is_clean() => {
+            sources.shrink_to_fit();
+            Ok(Config {
+                path: path.to_owned(),
+                beat,
+                fetch: head.fetch,
+                filter: head.filter,
+                categories,
+                sources,
+            })
+        }
         _ => {
             if report.is_clean() {
                 // Every `None` above comes with a reported problem; this only guards the rule.
                 report.at(&(0..0), "the configuration could not be read");
             }
-            Err(invalid(report))
+            Err(invalid(path, report))
         }
     }
 }
@@ -304,6 +377,69 @@ mod tests {
     }
 
     const BEAT: &str = "[beat]\ntitle = \"西南经济协作\"\nlink = \"https://example.org/beat/\"\n";
+
+    /// A file large enough to be parsed in parts (see `parts.rs`).
+    fn large(sources: usize, source: impl Fn(usize) -> String) -> String {
+        let mut text = format!("{BEAT}[fetch]\nconcurrency = 4\n\n");
+        for i in 0..sources {
+            text.push_str(&source(i));
+        }
+        assert!(parts::split(&text).len() > 2, "the file is read in parts");
+        text
+    }
+
+    fn padded(i: usize) -> String {
+        format!(
+            "[[source]]\nid = \"s{i}\"\nname = \"{}\"\nurl = \"https://example.org/{i}.xml\"\n\n",
+            "某".repeat(150)
+        )
+    }
+
+    #[test]
+    fn a_large_file_read_in_parts_is_the_same_config_with_the_same_positions() {
+        let text = large(2500, padded);
+        let config = parse(&text, Path::new("feeds.toml")).unwrap();
+        assert_eq!(config.fetch.concurrency, 4);
+        assert_eq!(config.sources.len(), 2500);
+        let alone = parse(&format!("{BEAT}{}", padded(1777)), Path::new("feeds.toml")).unwrap();
+        assert_eq!(config.sources[1777], alone.sources[0]);
+
+        // Problems in later parts are told at their line in the whole file.
+        let text = large(2500, |i| match i {
+            1500 => padded(10),
+            2200 => padded(i).replace("https://", "ftp://"),
+            _ => padded(i),
+        });
+        let line = |needle: &str, nth: usize| {
+            let at = text.match_indices(needle).nth(nth).unwrap().0;
+            text[..at].matches('\n').count() + 1
+        };
+        let problems = problems(&text);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0].starts_with(&format!(
+                "{}:6: duplicate source id `s10` (first at line {}",
+                line("id = \"s10\"", 1),
+                line("id = \"s10\"", 0)
+            )),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].starts_with(&format!("{}:7: ", line("ftp://", 0))),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_large_file_whose_parts_do_not_stand_alone_is_read_whole() {
+        // A table after the sources: the last part would hold it.
+        let text = format!("{}[filter]\ninclude = [\"川渝\"]\n", large(2500, padded));
+        let config = parse(&text, Path::new("feeds.toml")).unwrap();
+        assert_eq!(
+            (config.sources.len(), config.filter.include.len()),
+            (2500, 1)
+        );
+    }
 
     #[test]
     fn a_minimal_config_takes_every_default() {

@@ -15,6 +15,7 @@
 //! - `problem.rs`: [`ConfigError`], [`Problem`], byte spans → line:col.
 
 mod load;
+mod parts;
 mod problem;
 mod selftest;
 mod source;

@@ -74,6 +74,9 @@ impl fmt::Display for Listing<'_> {
 #[derive(Debug)]
 pub(super) struct Report<'t> {
     text: &'t str,
+    /// Where the part of the text being walked starts: its spans count from there (a large
+    /// file is parsed a part at a time, see `parts.rs`).
+    base: usize,
     problems: Vec<Problem>,
 }
 
@@ -81,18 +84,29 @@ impl<'t> Report<'t> {
     pub(super) fn new(text: &'t str) -> Self {
         Report {
             text,
+            base: 0,
             problems: Vec::new(),
         }
     }
 
-    /// The text the spans point into.
+    /// The spans given from now on count from `base` in the whole text.
+    pub(super) fn set_base(&mut self, base: usize) {
+        self.base = base;
+    }
+
+    /// The text the spans point into: the whole text from the part being walked on.
     pub(super) fn text(&self) -> &'t str {
-        self.text
+        self.text.get(self.base..).unwrap_or_default()
+    }
+
+    /// A span's start as an offset into the whole text (for [`Report::line_of`]).
+    pub(super) fn absolute(&self, offset: usize) -> usize {
+        self.base + offset
     }
 
     /// Records a problem at the start of `span`.
     pub(super) fn at(&mut self, span: &Span, message: impl Into<String>) {
-        let (line, col) = self.position(span.start);
+        let (line, col) = self.position(self.base + span.start);
         self.problems.push(Problem {
             line,
             col,
@@ -100,7 +114,7 @@ impl<'t> Report<'t> {
         });
     }
 
-    /// The 1-based line of a byte offset, for messages that point back at an earlier value.
+    /// The 1-based line of an offset into the whole text, for messages that point back at an earlier value.
     pub(super) fn line_of(&self, offset: usize) -> usize {
         self.position(offset).0
     }

@@ -109,29 +109,45 @@ pub(super) const ARTICLE_KEYS: &[&str] = &[
     "full_text",
 ];
 
-/// All `[[source]]` tables; `None` when any of them has a problem (all are reported).
-pub(super) fn sources(root: &Table<'_>, report: &mut Report<'_>) -> Option<Vec<SourceRule>> {
-    let mut first_seen: HashMap<String, usize> = HashMap::new();
-    let mut out = Some(Vec::new());
+/// The sources walked so far, over one table or over the parts of a large file.
+#[derive(Debug)]
+pub(super) struct SourceList {
+    /// Each id and where it was first written (an offset into the whole text).
+    first_seen: HashMap<String, usize>,
+    /// `None` once any source has a problem (all are reported).
+    pub(super) rules: Option<Vec<SourceRule>>,
+}
+
+impl Default for SourceList {
+    fn default() -> Self {
+        SourceList {
+            first_seen: HashMap::new(),
+            rules: Some(Vec::new()),
+        }
+    }
+}
+
+/// Walks the `[[source]]` tables of `root` into `list`.
+pub(super) fn sources(root: &Table<'_>, report: &mut Report<'_>, list: &mut SourceList) {
     for table in root.tables("source", "[[source]]", report) {
         let (rule, id) = source(&table, report);
         if let Some(Spanned { value: id, span }) = id {
-            if let Some(&first) = first_seen.get(&id) {
+            if let Some(&first) = list.first_seen.get(&id) {
                 let line = report.line_of(first);
                 report.at(
                     &span,
                     format!("duplicate source id `{id}` (first at line {line})"),
                 );
             } else {
-                first_seen.insert(id, span.start);
+                let at = report.absolute(span.start);
+                list.first_seen.insert(id, at);
             }
         }
-        match (rule, out.as_mut()) {
-            (Some(rule), Some(list)) => list.push(rule),
-            _ => out = None,
+        match (rule, list.rules.as_mut()) {
+            (Some(rule), Some(rules)) => rules.push(rule),
+            _ => list.rules = None,
         }
     }
-    out
 }
 
 fn kind(text: &str) -> Result<SourceKind, String> {

@@ -10,6 +10,7 @@ mod common;
 mod lifecycle;
 mod politeness;
 mod server;
+mod streaming;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
