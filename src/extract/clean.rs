@@ -2,7 +2,7 @@
 //!
 //! - [`conditionally`] (generic bodies only): containers that are link lists, forms, image
 //!   strips, share blocks or boxes about the author, judged by their counts as Readability
-//!   does.
+//!   does; and the label a box is left with once its contents are gone (`More on this`).
 //! - [`boilerplate`] (every body): lines that are page furniture wherever they are (`返回顶部`,
 //!   `top`, `分享到`, `责任编辑：`, copyright, hotline, print / close buttons, related links),
 //!   and at the edges the title repeated, date and source lines, and link lines.
@@ -40,7 +40,7 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
             tags?\s*:.{0,100}|filed\s+under\s*:?.{0,100}|
             (?:share|follow)\s+(?:this|us|on)\b.{0,40}|share|print|e-?mail|comments?|
             facebook|twitter|google\+|linkedin|pinterest|whatsapp|reddit|
-            advertisement|sponsored(?:\s+content)?|caption|close|
+            advert(?:isement)?s?|anzeige|werbung|publicidad|publicit[ée]|pubblicit[àa]|sponsored(?:\s+content)?|caption|close|
             (?:photo|image|picture)s?\s*(?:credit)?\s*:.{0,80}|credit\s*:.{0,80}|
             (?:subscribe|sign\s+up)\b.{0,80}|(?:previous|next)\s+(?:post|article|story)\b.{0,100}|
             [\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?
@@ -133,7 +133,12 @@ static FURNITURE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
             "pinterest",
             "whatsapp",
             "reddit",
-            "advertisement",
+            "advert",
+            "anzeige",
+            "werbung",
+            "publicidad",
+            "publicit",
+            "pubblicit",
             "sponsored",
             "caption",
             "close",
@@ -194,7 +199,8 @@ pub fn conditionally(dom: &Dom<'_>, body: &mut Body, weigh_classes: bool) {
         for i in (root + 1..end).rev() {
             let slot = dom.slot(i);
             let counts = &live[(i - root) as usize];
-            if slot.hidden || !should_remove(dom, i, counts, weigh_classes, &in_figure) {
+            let orphan = is_orphaned_label(slot.name, &slot.counts, counts);
+            if slot.hidden || !orphan && !should_remove(dom, i, counts, weigh_classes, &in_figure) {
                 continue;
             }
             body.remove(i);
@@ -207,6 +213,20 @@ pub fn conditionally(dom: &Dom<'_>, body: &mut Body, weigh_classes: bool) {
             }
         }
     }
+}
+
+/// What is left of a box whose contents were removed may be at most this heavy to be only
+/// its label (`More on this`, `Read also`, `相关阅读`).
+const MAX_LABEL_WEIGHT: u32 = 40;
+
+/// Whether a container is the label of a box whose contents were taken out: nearly all of
+/// it (four fifths or more) went, and what is left is a short line that is no sentence.
+fn is_orphaned_label(name: &str, before: &Counts, left: &Counts) -> bool {
+    matches!(name, "div" | "section" | "aside")
+        && left.chars > 0
+        && left.weight() <= MAX_LABEL_WEIGHT
+        && left.punct <= 1
+        && before.chars >= left.chars.saturating_mul(5)
 }
 
 fn should_remove(
@@ -377,6 +397,9 @@ mod tests {
             "+关注",
             "paul.takahashi@chron.com",
             "twitter.com/paultakahashi",
+            "Advert",
+            "Anzeige",
+            "Publicidad",
             "www.scjjrb.com",
         ] {
             assert!(is_furniture(text), "{text}");
