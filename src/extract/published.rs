@@ -4,7 +4,8 @@
 //! article, `article:published_time`, `itemprop=datePublished`, a `<time>` by the title), the
 //! visible date under the title, a labelled date; and the date in the URL (`/2019/03/06/`,
 //! `t20190306_`) rules out any of them that is days away from it. An update, print or copyright
-//! date is never the story's.
+//! date is never the story's. When the page says no date at all, `article` takes the day its
+//! lead picture's path names (`/uploads/2025/04/05/…`).
 //!
 //! The zone is the source's when there is one (the beat's pages are China time and stay so).
 //! Without a source the page says where it is: an offset its metadata writes, else the zone its
