@@ -38,6 +38,12 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
             (?:see|read)\s+(?:more|also|next)\b.{0,80}|don'?t\s+miss.{0,20}|
             you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy).{0,40}|more\s+(?:from|on|stories|news)\b.{0,40}|
             tags?\s*:.{0,100}|filed\s+under\s*:?.{0,100}|
+            (?:published|updated|last\s+updated|posted|veröffentlicht|aktualisiert|stand\s*:|
+               publicado|actualizado|publié|mis\s+à\s+jour|pubblicato|aggiornato)
+               [^\d\n]{0,12}\d.{0,60}|
+            \d{1,3}\s*(?:-\s*)?min(?:ute)?s?\.?\s+(?:read|reading|lesezeit|lesedauer)|
+            (?:lesezeit|lesedauer|reading\s+time|read\s+time|temps\s+de\s+lecture|tiempo\s+de\s+lectura)
+               \s*:?\s*\d{1,3}\s*(?:min\w*\.?|minuten?)|
             (?:share|follow)\s+(?:this|us|on)\b.{0,40}|share|print|e-?mail|comments?|
             facebook|twitter|google\+|linkedin|pinterest|whatsapp|reddit|
             advert(?:isement)?s?|anzeige|werbung|publicidad|publicit[ée]|pubblicit[àa]|sponsored(?:\s+content)?|caption|close|
@@ -120,6 +126,22 @@ static FURNITURE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
             "enjoy",
             "more",
             "tag",
+            "publi",
+            "updated",
+            "posted",
+            "veröffentlicht",
+            "aktualisiert",
+            "stand",
+            "actualizado",
+            "mis à jour",
+            "aggiornato",
+            "minute",
+            "min.",
+            "min read",
+            "reading time",
+            "read time",
+            "lese",
+            "lectur",
             "filed",
             "share",
             "follow",
@@ -400,6 +422,14 @@ mod tests {
             "Advert",
             "Anzeige",
             "Publicidad",
+            "Published Jun 05, 2026",
+            "Last updated 15 hours ago",
+            "Updated: 3:15 p.m. ET",
+            "Stand: 08.07.2026 05:00 Uhr",
+            "Veröffentlicht am 28.04.2023",
+            "6 minute read",
+            "Lesezeit 5 Min.",
+            "Lesedauer: 4 Minuten",
             "www.scjjrb.com",
         ] {
             assert!(is_furniture(text), "{text}");
@@ -409,6 +439,8 @@ mod tests {
             "自贡市委副书记李国贵主持会议。",
             "四川经济日报自贡讯(记者 陈家明)近日,以“深化区域协作、共襄南向开放”为主题的重庆经济协作区第二十次市长联席会在自贡召开",
             "Stop the top-down approach, the minister said.",
+            "Published in 1998, the book sold 2 million copies and was translated into many languages.",
+            "Stand der Dinge",
         ] {
             assert!(!is_furniture(text), "{text}");
         }
