@@ -32,13 +32,11 @@ pub enum StoreError {
     #[error("store error: {0}")]
     Db(#[from] sled::Error),
     /// A PostgreSQL store could not be reached; `url` has its password hidden.
-    #[error("cannot reach the store at {url}: {source}")]
-    Connect {
-        url: String,
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
+    #[error("cannot reach the store at {url}: {reason}")]
+    Connect { url: String, reason: String },
+    /// What PostgreSQL answered (the whole chain of causes: the client's own message is bare).
     #[error("store error: {0}")]
-    Postgres(#[from] tokio_postgres::Error),
+    Postgres(String),
     #[error("cannot start the store's connection threads: {0}")]
     Runtime(std::io::Error),
     #[error("the store's connection threads have stopped")]
@@ -48,6 +46,28 @@ pub enum StoreError {
         what: String,
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(error: tokio_postgres::Error) -> StoreError {
+        StoreError::Postgres(chain(&error))
+    }
+}
+
+/// `error` and each of its causes, joined by `: ` (a cause already in its parent's message
+/// is not repeated).
+pub(super) fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// A [`StoreError::Corrupt`] naming `what` was damaged and why.

@@ -33,6 +33,7 @@ use tokio_postgres::NoTls;
 
 use self::bridge::Bridge;
 pub use self::schema::SCHEMA_VERSION;
+use super::error::chain;
 use super::location::redact;
 use super::{Backend, Pruned, Sharing, SketchEntry, SketchWrite, StoreError, Tombstone};
 use crate::dedup::{GuidTrust, Sketch};
@@ -52,9 +53,17 @@ struct Db {
 
 impl Db {
     async fn client(&self) -> Result<Object, StoreError> {
-        self.pool.get().await.map_err(|source| StoreError::Connect {
-            url: self.url.to_string(),
-            source: Box::new(source),
+        self.pool.get().await.map_err(|error| match error {
+            // The server answered: what it said is an error of the store, not of reaching it.
+            deadpool_postgres::PoolError::Backend(e) if e.as_db_error().is_some() => e.into(),
+            deadpool_postgres::PoolError::Backend(e) => StoreError::Connect {
+                url: self.url.to_string(),
+                reason: chain(&e),
+            },
+            other => StoreError::Connect {
+                url: self.url.to_string(),
+                reason: chain(&other),
+            },
         })
     }
 }
@@ -79,10 +88,11 @@ impl PgStore {
     pub fn open(url: &str) -> Result<PgStore, StoreError> {
         let shown: Arc<str> = redact(url).into();
         let mut config: tokio_postgres::Config =
-            url.parse().map_err(|source| StoreError::Connect {
-                url: shown.to_string(),
-                source: Box::new(source),
-            })?;
+            url.parse()
+                .map_err(|e: tokio_postgres::Error| StoreError::Connect {
+                    url: shown.to_string(),
+                    reason: chain(&e),
+                })?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
@@ -96,9 +106,9 @@ impl PgStore {
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
             .build()
-            .map_err(|source| StoreError::Connect {
+            .map_err(|e| StoreError::Connect {
                 url: shown.to_string(),
-                source: Box::new(source),
+                reason: chain(&e),
             })?;
         let store = PgStore {
             db: Db { pool, url: shown },
