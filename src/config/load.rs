@@ -311,6 +311,30 @@ mod tests {
     const BEAT: &str = "[beat]\ntitle = \"西南经济协作\"\nlink = \"https://example.org/beat/\"\n";
 
     #[test]
+    fn a_postgres_url_is_a_store_of_its_own_and_a_path_stays_sled() {
+        let at = |store: &str| {
+            let text = format!("{BEAT}store = \"{store}\"\n");
+            parse(&text, Path::new("conf/feeds.toml"))
+                .unwrap()
+                .beat
+                .store
+        };
+        assert_eq!(
+            at("postgres://beat:pw@db.example.org/beat"),
+            Location::Postgres("postgres://beat:pw@db.example.org/beat".to_owned())
+        );
+        assert_eq!(
+            at("postgresql://db.example.org/beat"),
+            Location::Postgres("postgresql://db.example.org/beat".to_owned())
+        );
+        assert_eq!(
+            at("state/postgres.sled"),
+            Location::Sled(PathBuf::from("conf/state/postgres.sled"))
+        );
+        assert!(!format!("{:?}", at("postgres://beat:pw@db/beat")).contains("pw@"));
+    }
+
+    #[test]
     fn a_minimal_config_takes_every_default() {
         let config = parse(BEAT, Path::new("conf/feeds.toml")).unwrap();
         assert_eq!(config.beat.timezone, DEFAULT_TIMEZONE);
