@@ -40,8 +40,8 @@ fn store_the_stories(location: &Location) {
         ("a-b", at(SEED)),
         ("ab", at(SEED)),
         ("四川", at(SEED)),
-        ("ms", at(SEED) + TimeDelta::nanoseconds(1_500)),
-        ("ms2", at(SEED) + TimeDelta::nanoseconds(1_200)),
+        ("ms", at(SEED) + TimeDelta::nanoseconds(1_200)),
+        ("ms2", at(SEED) + TimeDelta::nanoseconds(1_500)),
         ("moved", at(SEED - 3 * DAY)),
         ("gone", at(SEED - DAY)),
     ];

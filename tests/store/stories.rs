@@ -162,14 +162,15 @@ fn ties_are_broken_by_id_bytes_and_limit_is_kept(f: &Fixture) {
 fn nanoseconds_are_kept_and_ordered(f: &Fixture) {
     let store = f.store.as_ref();
     let base = at(SEED);
-    // Apart by less than a microsecond: a timestamp column would make them a tie.
-    let early = item("late-id", base + TimeDelta::nanoseconds(100));
-    let later = item("early-id", base + TimeDelta::nanoseconds(900));
-    store.put_new_story(&early, &[], None).expect("put");
+    // Apart by less than a microsecond (a timestamp column would make them a tie, ordered by
+    // id), the later one with the id that sorts last.
+    let earlier = item("a", base + TimeDelta::nanoseconds(100));
+    let later = item("b", base + TimeDelta::nanoseconds(900));
+    store.put_new_story(&earlier, &[], None).expect("put");
     store.put_new_story(&later, &[], None).expect("put");
     let latest = store.latest(5).expect("latest");
-    assert_eq!(ids(&latest), ["early-id", "late-id"]);
-    assert_eq!(latest[1].published, early.published);
+    assert_eq!(ids(&latest), ["b", "a"]);
+    assert_eq!(latest[1].published, earlier.published);
     // Before 1970 too.
     store
         .put_new_story(
