@@ -77,7 +77,14 @@ impl TestDatabase {
             std::process::id(),
             COUNT.fetch_add(1, Ordering::Relaxed)
         );
-        if let Err(reason) = execute(&admin, &format!("CREATE DATABASE {name}")) {
+        // A language's collation by default (ICU's root locale, where `a` < `B`), so that an
+        // order that is not the bytes' shows; a plain database where ICU is missing.
+        let icu = format!(
+            "CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'und'"
+        );
+        let created =
+            execute(&admin, &icu).or_else(|_| execute(&admin, &format!("CREATE DATABASE {name}")));
+        if let Err(reason) = created {
             let shown = store::redact(&admin);
             assert!(
                 std::env::var("BEATWIRE_REQUIRE_POSTGRES").as_deref() != Ok("1"),
