@@ -19,23 +19,55 @@ pub enum StoreError {
         path.display()
     )]
     Locked { path: PathBuf },
+    /// `store` is the path or the URL (its password hidden) of the store.
     #[error(
-        "the store at {} has schema version {found}, this beatwire expects {expected}{}",
-        path.display(),
+        "the store at {store} has schema version {found}, this beatwire expects {expected}{}",
         schema_hint(*found, *expected)
     )]
     Schema {
-        path: PathBuf,
+        store: String,
         found: u32,
         expected: u32,
     },
     #[error("store error: {0}")]
     Db(#[from] sled::Error),
+    /// A PostgreSQL store could not be reached; `url` has its password hidden.
+    #[error("cannot reach the store at {url}: {reason}")]
+    Connect { url: String, reason: String },
+    /// What PostgreSQL answered (the whole chain of causes: the client's own message is bare).
+    #[error("store error: {0}")]
+    Postgres(String),
+    #[error("cannot start the store's connection threads: {0}")]
+    Runtime(std::io::Error),
+    #[error("the store's connection threads have stopped")]
+    Stopped,
     #[error("corrupt {what} in the store: {source}")]
     Corrupt {
         what: String,
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(error: tokio_postgres::Error) -> StoreError {
+        StoreError::Postgres(chain(&error))
+    }
+}
+
+/// `error` and each of its causes, joined by `: ` (a cause already in its parent's message
+/// is not repeated).
+pub(super) fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// A [`StoreError::Corrupt`] naming `what` was damaged and why.
@@ -52,7 +84,7 @@ pub(super) fn corrupt(
 /// What to do about a store of another layout version.
 fn schema_hint(found: u32, expected: u32) -> &'static str {
     if found > expected {
-        ": it was written by a newer beatwire; upgrade beatwire, or set `store` in feeds.toml to a new path"
+        ": it was written by a newer beatwire; upgrade beatwire, or set `store` in feeds.toml to a new place"
     } else {
         ": no migration from that version; move the store aside and let beatwire start a new one"
     }
