@@ -79,6 +79,11 @@ pub trait Backend: fmt::Debug + Send + Sync {
 
     /// Writes everything to disk and waits until it is durable.
     fn flush(&self) -> Result<(), StoreError>;
+
+    /// How processes share this store; `None` for a store one process owns.
+    fn sharing(&self) -> Option<&dyn super::Sharing> {
+        None
+    }
 }
 
 /// A store shared by the tasks of a run.

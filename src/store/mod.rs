@@ -40,6 +40,7 @@ mod identity;
 mod migrate;
 mod near;
 mod prune;
+mod sharing;
 mod sources;
 mod time_key;
 
@@ -50,6 +51,7 @@ pub use self::backend::{Backend, SharedStore, flush_async, open};
 pub use self::error::StoreError;
 pub use self::near::SketchEntry;
 pub use self::prune::{Pruned, Tombstone};
+pub use self::sharing::{Sharing, WriteGuard};
 
 use crate::dedup::Sketch;
 use crate::model::{Item, ItemKey};
