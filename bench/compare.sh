@@ -11,7 +11,8 @@
 #
 # The Python tools go in a virtualenv (BEATWIRE_VENV, default target/compare-venv; created and
 # filled with pip on the first run). A part whose corpus folder, Python or package is missing is
-# skipped with a message; the rest still runs.
+# skipped with a message; the rest still runs. beatwire is BEATWIRE_BIN when set, else a release
+# build (in CARGO_TARGET_DIR when set).
 #
 # Fair timing: every tool reads the same files, after a warm-up pass (the page cache is warm);
 # every figure is CPU seconds (user + sys) on one core (taskset -c 0 when present). beatwire runs
@@ -64,8 +65,12 @@ has() { # has PYTHON_MODULE: the tool is importable in the virtualenv
     [ -n "$py" ] && "$py" -c "import $1" >/dev/null 2>&1
 }
 
-(cd "$root" && cargo build --release --quiet --bin beatwire)
-bin=$root/target/release/beatwire
+if [ -n "${BEATWIRE_BIN:-}" ]; then
+    bin=$BEATWIRE_BIN
+else
+    (cd "$root" && cargo build --release --quiet --bin beatwire)
+    bin=${CARGO_TARGET_DIR:-$root/target}/release/beatwire
+fi
 
 # beatwire's start-up CPU seconds: the mean of 10 runs on one empty document.
 startup() { # startup COMMAND: prints CPU seconds per process

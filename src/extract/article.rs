@@ -23,6 +23,7 @@ use super::published::{self, Signals};
 use super::title::{self, Title};
 use super::{ExtractError, MAX_PAGE_BYTES, Rule, clean, generic, guard, select, trs};
 use crate::config::ArticleRule;
+use crate::normalise::date_in_url;
 
 /// A body with less text than this (see `Counts::weight`) is no article.
 pub const MIN_BODY_WEIGHT: u32 = 60;
@@ -216,6 +217,13 @@ pub fn read_article(html: &str, page: &PageContext<'_>) -> Result<Article, Extra
     clean::boilerplate(&dom, &mut body, title.as_ref().map(|t| t.text.as_str()));
     check_body(&dom, &body, &meta).map_err(no_body)?;
     let lead_image = meta::lead_image(&dom, &meta, &body, page.url);
+    // A page that writes no date anywhere may still file its own picture under the day it was
+    // published (`/uploads/2025/04/05/…`): the last evidence there is, never a day to come.
+    let published = published.or_else(|| {
+        let (image, _) = lead_image.as_ref()?;
+        let day = date_in_url(&Url::parse(image).ok()?, zone.tz)?;
+        (day <= page.now).then_some((day, Rule::Generic("day in the lead picture's path")))
+    });
     let body_html = body.html(&dom);
     let body_text = body
         .line_texts(&dom)

@@ -16,15 +16,16 @@ use regex::Regex;
 
 use crate::normalise::find_date;
 
-/// A date with a year: `2018-12-24`, `2018/12/24`, `2018.12.24`, `2018年12月24日`.
+/// A date with a year: `2018-12-24`, `2018/12/24`, `2018.12.24`, `2018年12月24日`, and day
+/// first with dots, `24.12.2018`.
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:19|20)\d{2}\s*(?:[-/.]\s*\d{1,2}\s*[-/.]|年\s*\d{1,2}\s*月)\s*\d{1,2}(?:\D|$)")
+    Regex::new(r"(?:19|20)\d{2}\s*(?:[-/.]\s*\d{1,2}\s*[-/.]|年\s*\d{1,2}\s*月)\s*\d{1,2}(?:\D|$)|(?:^|[^\d.])\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d{2}(?:[^\d]|$)")
         .expect("valid regex")
 });
 /// A date with a year and a time of day after it.
 static DATE_TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:19|20)\d{2}\s*(?:[-/.]\s*\d{1,2}\s*[-/.]|年\s*\d{1,2}\s*月)\s*\d{1,2}\s*日?[\sT]*(?:\(?(?:星期|周)[一二三四五六日天]\)?\s*)?\d{1,2}\s*[:：]\s*\d{2}",
+        r"(?:19|20)\d{2}\s*(?:[-/.]\s*\d{1,2}\s*[-/.]|年\s*\d{1,2}\s*月)\s*\d{1,2}\s*日?[\sT]*(?:\(?(?:星期|周)[一二三四五六日天]\)?\s*)?\d{1,2}\s*[:：]\s*\d{2}|(?:^|[^\d.])\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d{2},?\s+\d{1,2}:\d{2}",
     )
     .expect("valid regex")
 });
@@ -163,6 +164,16 @@ mod tests {
             ("3分钟前", "2018-12-25T11:57:00+08:00", DateForm::Short),
             ("刚刚", "2018-12-25T12:00:00+08:00", DateForm::Short),
             (
+                "Stand: 24.12.2018, 11:06 Uhr",
+                "2018-12-24T11:06:00+08:00",
+                DateForm::WithTime,
+            ),
+            (
+                "24.12.2018, Lesezeit 5 Min.",
+                "2018-12-24T00:00:00+08:00",
+                DateForm::DayOnly,
+            ),
+            (
                 "2019年09月07日 08:05:32 来源：北京青年报",
                 "2019-09-07T08:05:32+08:00",
                 DateForm::WithTime,
@@ -213,6 +224,8 @@ mod tests {
         assert!(is_byline("2018-12-24 11:06:36 稿件来源: 四川经济日报"));
         assert!(is_byline("来源：新华网 | 编辑：王五"));
         assert!(is_byline("【大 中 小】 【打印】"));
+        assert!(is_byline("24.12.2018, Lesezeit 5 Min."));
+        assert!(!is_byline("Version 1.2.20181 ist erschienen"));
         assert!(!is_byline("深化区域协作 共襄南向开放"));
         assert!(!is_byline(
             "2018年，协作区各成员单位不定期开展相互走访、考察学习。"

@@ -2,7 +2,7 @@
 //!
 //! - [`conditionally`] (generic bodies only): containers that are link lists, forms, image
 //!   strips, share blocks or boxes about the author, judged by their counts as Readability
-//!   does.
+//!   does; and the label a box is left with once its contents are gone (`More on this`).
 //! - [`boilerplate`] (every body): lines that are page furniture wherever they are (`返回顶部`,
 //!   `top`, `分享到`, `责任编辑：`, copyright, hotline, print / close buttons, related links),
 //!   and at the edges the title repeated, date and source lines, and link lines.
@@ -38,9 +38,15 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
             (?:see|read)\s+(?:more|also|next)\b.{0,80}|don'?t\s+miss.{0,20}|
             you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy).{0,40}|more\s+(?:from|on|stories|news)\b.{0,40}|
             tags?\s*:.{0,100}|filed\s+under\s*:?.{0,100}|
+            (?:published|updated|last\s+updated|posted|veröffentlicht|aktualisiert|stand\s*:|
+               publicado|actualizado|publié|mis\s+à\s+jour|pubblicato|aggiornato)
+               [^\d\n]{0,12}\d.{0,60}|
+            \d{1,3}\s*(?:-\s*)?min(?:ute)?s?\.?\s+(?:read|reading|lesezeit|lesedauer)|
+            (?:lesezeit|lesedauer|reading\s+time|read\s+time|temps\s+de\s+lecture|tiempo\s+de\s+lectura)
+               \s*:?\s*\d{1,3}\s*(?:min\w*\.?|minuten?)|
             (?:share|follow)\s+(?:this|us|on)\b.{0,40}|share|print|e-?mail|comments?|
             facebook|twitter|google\+|linkedin|pinterest|whatsapp|reddit|
-            advertisement|sponsored(?:\s+content)?|caption|close|
+            advert(?:isement)?s?|anzeige|werbung|publicidad|publicit[ée]|pubblicit[àa]|sponsored(?:\s+content)?|caption|close|
             (?:photo|image|picture)s?\s*(?:credit)?\s*:.{0,80}|credit\s*:.{0,80}|
             (?:subscribe|sign\s+up)\b.{0,80}|(?:previous|next)\s+(?:post|article|story)\b.{0,100}|
             [\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?
@@ -120,6 +126,22 @@ static FURNITURE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
             "enjoy",
             "more",
             "tag",
+            "publi",
+            "updated",
+            "posted",
+            "veröffentlicht",
+            "aktualisiert",
+            "stand",
+            "actualizado",
+            "mis à jour",
+            "aggiornato",
+            "minute",
+            "min.",
+            "min read",
+            "reading time",
+            "read time",
+            "lese",
+            "lectur",
             "filed",
             "share",
             "follow",
@@ -133,7 +155,12 @@ static FURNITURE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
             "pinterest",
             "whatsapp",
             "reddit",
-            "advertisement",
+            "advert",
+            "anzeige",
+            "werbung",
+            "publicidad",
+            "publicit",
+            "pubblicit",
             "sponsored",
             "caption",
             "close",
@@ -194,7 +221,8 @@ pub fn conditionally(dom: &Dom<'_>, body: &mut Body, weigh_classes: bool) {
         for i in (root + 1..end).rev() {
             let slot = dom.slot(i);
             let counts = &live[(i - root) as usize];
-            if slot.hidden || !should_remove(dom, i, counts, weigh_classes, &in_figure) {
+            let orphan = is_orphaned_label(slot.name, &slot.counts, counts);
+            if slot.hidden || !orphan && !should_remove(dom, i, counts, weigh_classes, &in_figure) {
                 continue;
             }
             body.remove(i);
@@ -207,6 +235,20 @@ pub fn conditionally(dom: &Dom<'_>, body: &mut Body, weigh_classes: bool) {
             }
         }
     }
+}
+
+/// What is left of a box whose contents were removed may be at most this heavy to be only
+/// its label (`More on this`, `Read also`, `相关阅读`).
+const MAX_LABEL_WEIGHT: u32 = 40;
+
+/// Whether a container is the label of a box whose contents were taken out: nearly all of
+/// it (four fifths or more) went, and what is left is a short line that is no sentence.
+fn is_orphaned_label(name: &str, before: &Counts, left: &Counts) -> bool {
+    matches!(name, "div" | "section" | "aside")
+        && left.chars > 0
+        && left.weight() <= MAX_LABEL_WEIGHT
+        && left.punct <= 1
+        && before.chars >= left.chars.saturating_mul(5)
 }
 
 fn should_remove(
@@ -377,6 +419,17 @@ mod tests {
             "+关注",
             "paul.takahashi@chron.com",
             "twitter.com/paultakahashi",
+            "Advert",
+            "Anzeige",
+            "Publicidad",
+            "Published Jun 05, 2026",
+            "Last updated 15 hours ago",
+            "Updated: 3:15 p.m. ET",
+            "Stand: 08.07.2026 05:00 Uhr",
+            "Veröffentlicht am 28.04.2023",
+            "6 minute read",
+            "Lesezeit 5 Min.",
+            "Lesedauer: 4 Minuten",
             "www.scjjrb.com",
         ] {
             assert!(is_furniture(text), "{text}");
@@ -386,6 +439,8 @@ mod tests {
             "自贡市委副书记李国贵主持会议。",
             "四川经济日报自贡讯(记者 陈家明)近日,以“深化区域协作、共襄南向开放”为主题的重庆经济协作区第二十次市长联席会在自贡召开",
             "Stop the top-down approach, the minister said.",
+            "Published in 1998, the book sold 2 million copies and was translated into many languages.",
+            "Stand der Dinge",
         ] {
             assert!(!is_furniture(text), "{text}");
         }

@@ -59,7 +59,7 @@ static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|\bnav|menu|xiangguan|tuijian|paihang|ranking|copyright|banquan|friendlink|bottom",
+        r"(?i)-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|\bnav|menu|xiangguan|tuijian|paihang|ranking|copyright|banquan|friendlink|bottom|consent|placeholder",
     )
     .expect("valid regex")
 });

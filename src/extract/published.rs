@@ -4,7 +4,8 @@
 //! article, `article:published_time`, `itemprop=datePublished`, a `<time>` by the title), the
 //! visible date under the title, a labelled date; and the date in the URL (`/2019/03/06/`,
 //! `t20190306_`) rules out any of them that is days away from it. An update, print or copyright
-//! date is never the story's.
+//! date is never the story's. When the page says no date at all, `article` takes the day its
+//! lead picture's path names (`/uploads/2025/04/05/…`).
 //!
 //! The zone is the source's when there is one (the beat's pages are China time and stay so).
 //! Without a source the page says where it is: an offset its metadata writes, else the zone its
@@ -31,7 +32,8 @@ use super::fields::Regions;
 use super::meta::Meta;
 use crate::normalise::{date_in_url, parse_date};
 
-/// `<meta>` names of the publication time, most trusted first.
+/// `<meta>` names of the publication time, most trusted first. A page's name matches one of
+/// these whatever separators it writes between the words ([`same_tag`]).
 const DATE_TAGS: &[&str] = &[
     "article:published_time",
     "og:article:published_time",
@@ -41,7 +43,6 @@ const DATE_TAGS: &[&str] = &[
     "publishdate",
     "publish_date",
     "publishtime",
-    "publish-date",
     "dc.date.issued",
     "dc.date",
     "dcterms.created",
@@ -156,9 +157,12 @@ impl Signals {
                 .into_iter()
                 .filter_map(|key| object.get(key)?.as_str())
         });
-        let tagged = DATE_TAGS
-            .iter()
-            .filter_map(|name| meta.tag(&[name]).map(|(_, v)| v));
+        let tagged = DATE_TAGS.iter().filter_map(|name| {
+            meta.tags
+                .iter()
+                .find(|(key, _)| same_tag(key, name))
+                .map(|(_, v)| v.as_str())
+        });
         let timed = signals.times.iter().map(|(_, value, _)| value.as_str());
         signals.offset = linked.chain(tagged).chain(timed).find_map(written_offset);
         signals
@@ -379,6 +383,18 @@ fn zone_of_country(code: &str) -> Option<Tz> {
     zone.parse().ok()
 }
 
+/// Whether a `<meta>` name (lower case) is `name` written with any of the separators pages use
+/// between its words: `article:published:time`, `article-published-time` and
+/// `article.published_time` are all `article:published_time`; `publish-date` is `publish_date`.
+fn same_tag(key: &str, name: &str) -> bool {
+    let separator = |c: u8| matches!(c, b':' | b'_' | b'-' | b'.');
+    key.len() == name.len()
+        && key
+            .bytes()
+            .zip(name.bytes())
+            .all(|(a, b)| a == b || separator(a) && separator(b))
+}
+
 /// A publication time written in the page's structured metadata.
 struct Stamp {
     value: String,
@@ -419,7 +435,7 @@ fn stamps(meta: &Meta, signals: &Signals, near: Near, body_end: u32) -> Vec<Stam
         });
     }
     for (i, name) in DATE_TAGS.iter().enumerate() {
-        for (key, value) in meta.tags.iter().filter(|(key, _)| key == name) {
+        for (key, value) in meta.tags.iter().filter(|(key, _)| same_tag(key, name)) {
             let rank = match i {
                 _ if i < OPEN_GRAPH_TAGS => 1,
                 _ if *name == "datepublished" => 2,
@@ -635,6 +651,16 @@ mod tests {
         assert_eq!(seconds("2024-04-30"), None);
         assert_eq!(offset_zone(-18000).map(|tz| tz.name()), Some("Etc/GMT+5"));
         assert_eq!(offset_zone(19800), None);
+    }
+
+    #[test]
+    fn metadata_names_match_whatever_separators_a_page_writes() {
+        assert!(same_tag("article:published:time", "article:published_time"));
+        assert!(same_tag("article-published-time", "article:published_time"));
+        assert!(same_tag("publish-date", "publish_date"));
+        assert!(same_tag("dc:date:issued", "dc.date.issued"));
+        assert!(!same_tag("article:modified_time", "article:published_time"));
+        assert!(!same_tag("publishdate", "publish_date"));
     }
 
     #[test]

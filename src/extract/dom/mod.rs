@@ -110,7 +110,10 @@ impl<'a> Slot<'a> {
     }
 
     pub fn attr(&self, name: &str) -> Option<&'a str> {
-        self.node.value().as_element().and_then(|e| e.attr(name))
+        self.node
+            .value()
+            .as_element()
+            .and_then(|e| attr_of(e, name))
     }
 
     /// The `class` and `id` attributes, joined by a space.
@@ -197,7 +200,7 @@ impl<'a> Dom<'a> {
                             slot.block = is_block(name);
                             slot.hidden |= is_skipped(name) || is_hidden(element);
                             slot.counts.elements = 1;
-                            let is_link = name == "a" && element.attr("href").is_some();
+                            let is_link = name == "a" && attr_of(element, "href").is_some();
                             if !slot.hidden {
                                 let c = &mut slot.counts;
                                 match name {
@@ -349,21 +352,32 @@ fn flush(pending: &mut Pending, slots: &[Slot<'_>], lines: &mut Vec<Line>) {
     });
 }
 
+/// `element`'s attribute `name` (no namespace), the one `Element::attr` finds, read without
+/// making `name` an interned atom and binary-searching on each call: extraction asks for
+/// attributes tens of thousands of times a page, and an element has only a few.
+pub fn attr_of<'e>(element: &'e scraper::node::Element, name: &str) -> Option<&'e str> {
+    element
+        .attrs
+        .iter()
+        .find(|(key, _)| key.prefix.is_none() && key.ns.is_empty() && &*key.local == name)
+        .map(|(_, value)| &**value)
+}
+
 /// `display:none`, `visibility:hidden` or the `hidden` attribute.
 fn is_hidden(element: &scraper::node::Element) -> bool {
     // Text held back for subscribers is sent whole and hidden until the reader pays: it is
     // the article's, not a widget's.
-    if element.attr("class").is_some_and(|c| {
+    if attr_of(element, "class").is_some_and(|c| {
         c.as_bytes()
             .windows(7)
             .any(|w| w.eq_ignore_ascii_case(b"paywall"))
     }) {
         return false;
     }
-    if element.attr("hidden").is_some() && !is_streamed_segment(element) {
+    if attr_of(element, "hidden").is_some() && !is_streamed_segment(element) {
         return true;
     }
-    element.attr("style").is_some_and(|style| {
+    attr_of(element, "style").is_some_and(|style| {
         let style: String = style
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -378,7 +392,7 @@ fn is_hidden(element: &scraper::node::Element) -> bool {
 /// page's, shown as soon as it arrives.
 fn is_streamed_segment(element: &scraper::node::Element) -> bool {
     element.name() == "div"
-        && element.attr("id").is_some_and(|id| {
+        && attr_of(element, "id").is_some_and(|id| {
             id.strip_prefix("S:")
                 .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric()))
         })

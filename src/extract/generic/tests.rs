@@ -128,3 +128,63 @@ fn of_stories_loaded_one_under_another_the_page_reads_the_first() {
     assert!(has(&lines, "Paragraph 13 sentence 2"), "{lines:?}");
     assert!(!has(&lines, "Paragraph 60"), "{lines:?}");
 }
+
+#[test]
+fn the_label_of_a_teaser_box_leaves_with_its_teasers() {
+    // A box of links to other stories inside the story, headed by a label that is no link.
+    let card = |n: usize| {
+        format!(
+            "<div class=\"card\"><a href=\"/other-{n}\"><div>Another story number {n} about \
+             something else entirely</div><div>by Someone Else</div><img src=\"/t{n}.jpg\"></a></div>"
+        )
+    };
+    let html = format!(
+        "<body><div class=\"story\"><p>{}</p><p>{}</p>\
+         <div class=\"box\"><div class=\"label\">More on this</div>{}{}</div>\
+         <p>{}</p><p>{}</p></div></body>",
+        prose(1, 3),
+        prose(2, 3),
+        card(1),
+        card(2),
+        prose(3, 3),
+        prose(4, 3)
+    );
+    let lines = body_lines(&html);
+    assert!(has(&lines, "Paragraph 2 sentence 2"), "{lines:?}");
+    assert!(has(&lines, "Paragraph 3 sentence 0"), "{lines:?}");
+    assert!(!has(&lines, "Another story"), "{lines:?}");
+    assert!(!has(&lines, "More on this"), "{lines:?}");
+}
+
+#[test]
+fn a_short_subhead_between_paragraphs_stays() {
+    // Nothing was taken out around it: a short line of its own is the story's.
+    let html = format!(
+        "<body><div class=\"story\"><p>{}</p><div class=\"sub\">What comes next</div>\
+         <p>{}</p><p>{}</p></div></body>",
+        prose(1, 3),
+        prose(2, 3),
+        prose(3, 3)
+    );
+    let lines = body_lines(&html);
+    assert!(has(&lines, "What comes next"), "{lines:?}");
+}
+
+#[test]
+fn an_embed_waiting_for_consent_is_not_the_story() {
+    // The placeholder an embedded player shows until the reader agrees to share data with it.
+    let html = format!(
+        "<body><div class=\"story\"><p>{}</p><p>{}</p>\
+         <div class=\"embed-consent\"><div>Listen to our podcast</div><div>To show embedded \
+         content, your consent to passing personal data to the provider is needed, as the \
+         provider asks for it. You may withdraw it at any time, in the settings.</div>\
+         </div><p>{}</p></div></body>",
+        prose(1, 3),
+        prose(2, 3),
+        prose(3, 3)
+    );
+    let lines = body_lines(&html);
+    assert!(has(&lines, "Paragraph 3 sentence 2"), "{lines:?}");
+    assert!(!has(&lines, "your consent"), "{lines:?}");
+    assert!(!has(&lines, "podcast"), "{lines:?}");
+}

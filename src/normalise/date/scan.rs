@@ -30,8 +30,9 @@ pub(super) struct Scan<'a> {
 impl Scan<'_> {
     /// Each form's match at `i`, strongest forms first.
     pub fn matches_at(&self, i: usize) -> impl Iterator<Item = Option<Found>> + '_ {
-        let matchers: [fn(&Self, usize) -> Option<Found>; 5] = [
+        let matchers: [fn(&Self, usize) -> Option<Found>; 6] = [
             Self::year_month_day,
+            Self::day_month_year,
             Self::named_month,
             Self::relative,
             Self::day_word,
@@ -103,6 +104,22 @@ impl Scan<'_> {
         }
         let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
         self.with_time(date, end)
+    }
+
+    /// `24.12.2018`, `24. 12. 2018`: day first, dots between, a four-digit year (German,
+    /// Russian, Turkish, Polish, Czech, Scandinavian pages), with an optional time after it.
+    /// Only dots: slashes are ambiguous (`12/24/2018` is read month first by `month_day`).
+    fn day_month_year(&self, i: usize) -> Option<Found> {
+        let (day, j) = self.number(i, 1, 2)?;
+        let j = self.literal(j, ".")?;
+        let (month, j) = self.number(self.skip_spaces(j), 1, 2)?;
+        let j = self.literal(j, ".")?;
+        let (year, j) = self.number(self.skip_spaces(j), 4, 4)?;
+        if !(1900..=2200).contains(&year) || self.at(j).is_some_and(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+        self.with_time(date, j)
     }
 
     /// RFC 2822 and English forms: `Mon, 24 Dec 2018 11:06:36 +0800`, `December 24, 2018 11:06 AM`,

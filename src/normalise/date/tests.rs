@@ -251,6 +251,21 @@ fn find_date_in_meta_lines() {
 }
 
 #[test]
+fn day_first_dotted_dates() {
+    let found = |text| find_date(text, Shanghai, now());
+    assert_eq!(found("24.12.2018"), Some(at("2018-12-23T16:00:00Z")));
+    assert_eq!(
+        found("Stand: 24.12.2018, 11:06 Uhr"),
+        Some(at("2018-12-24T03:06:00Z"))
+    );
+    assert_eq!(found("am 4. 12. 2018"), Some(at("2018-12-03T16:00:00Z")));
+    // No such month: not a date, and no part of it is one either.
+    assert_eq!(found("24.13.2018"), None);
+    // A version number or a longer figure is no date.
+    assert_eq!(found("Version 1.2.20181"), None);
+}
+
+#[test]
 fn find_date_skips_numbers_that_are_not_dates() {
     let found = |text| find_date(text, Shanghai, now());
     assert_eq!(found("热线: 028-86630890"), None);
