@@ -65,7 +65,7 @@ mod tests {
     #[tokio::test]
     async fn callers_waiting_together_share_one_flush_and_a_later_caller_gets_its_own() {
         let dir = tempfile::tempdir().unwrap();
-        let store = store::open(&dir.path().join("store")).unwrap();
+        let store = store::open(&store::Location::Sled(dir.path().join("store"))).unwrap();
         let group = std::sync::Arc::new(GroupFlush::default());
         // Hold the turn so that all callers arrive while no flush has begun.
         let turn = group.turn.lock().await;
@@ -89,7 +89,7 @@ mod tests {
     #[tokio::test]
     async fn a_flush_starts_no_sooner_than_gather_after_the_last_one_ended() {
         let dir = tempfile::tempdir().unwrap();
-        let store = store::open(&dir.path().join("store")).unwrap();
+        let store = store::open(&store::Location::Sled(dir.path().join("store"))).unwrap();
         let group = GroupFlush::default();
         let mut ends = Vec::new();
         for _ in 0..4 {

@@ -2,11 +2,15 @@
 //!
 //! An OS file lock (`flock`) on `<store>.lock`, not a pid file: the kernel drops it when the
 //! process ends, however it ends, so a run killed with `kill -9` never leaves a stale lock.
+//! A PostgreSQL store takes no file lock: several workers may share it (the store's
+//! `Sharing` keeps them apart).
 //!
 //! Must not: open the store itself.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+
+use crate::store::Location;
 
 /// Another process holds the lock of this store.
 #[derive(Debug, thiserror::Error)]
@@ -23,13 +27,21 @@ pub enum LockError {
 /// Held for as long as it lives; dropping it releases the lock.
 #[derive(Debug)]
 pub struct RunLock {
-    _file: File,
-    path: PathBuf,
+    /// The lock file and its path; `None` for a store that is not a file.
+    held: Option<(File, PathBuf)>,
 }
 
 impl RunLock {
-    /// Takes the lock of the store at `store`, without waiting.
-    pub fn acquire(store: &Path) -> Result<RunLock, LockError> {
+    /// Takes the lock of the store at `store`, without waiting: a sled store's lock file, and
+    /// nothing for a PostgreSQL store.
+    pub fn acquire(store: &Location) -> Result<RunLock, LockError> {
+        match store {
+            Location::Sled(path) => RunLock::acquire_file(path),
+            Location::Postgres(_) => Ok(RunLock { held: None }),
+        }
+    }
+
+    fn acquire_file(store: &Path) -> Result<RunLock, LockError> {
         let path = lock_path(store);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|source| LockError::Io {
@@ -47,14 +59,17 @@ impl RunLock {
                 source,
             })?;
         match file.try_lock() {
-            Ok(()) => Ok(RunLock { _file: file, path }),
+            Ok(()) => Ok(RunLock {
+                held: Some((file, path)),
+            }),
             Err(TryLockError::WouldBlock) => Err(LockError::Held { path }),
             Err(TryLockError::Error(source)) => Err(LockError::Io { path, source }),
         }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The lock file; `None` when the store takes none.
+    pub fn path(&self) -> Option<&Path> {
+        self.held.as_ref().map(|(_, path)| path.as_path())
     }
 }
 
@@ -71,11 +86,11 @@ mod tests {
     #[test]
     fn a_second_holder_is_refused_until_the_first_drops() {
         let dir = tempfile::tempdir().unwrap();
-        let store = dir.path().join("data").join("beatwire.sled");
+        let store = Location::Sled(dir.path().join("data").join("beatwire.sled"));
         let first = RunLock::acquire(&store).unwrap();
         assert_eq!(
             first.path(),
-            dir.path().join("data").join("beatwire.sled.lock")
+            Some(dir.path().join("data").join("beatwire.sled.lock").as_path())
         );
         assert!(matches!(
             RunLock::acquire(&store),
@@ -83,5 +98,13 @@ mod tests {
         ));
         drop(first);
         assert!(RunLock::acquire(&store).is_ok());
+    }
+
+    #[test]
+    fn a_postgres_store_takes_no_file_lock() {
+        let store = Location::Postgres("postgres://beat@127.0.0.1/beat".to_owned());
+        let first = RunLock::acquire(&store).unwrap();
+        let second = RunLock::acquire(&store).unwrap();
+        assert_eq!((first.path(), second.path()), (None, None));
     }
 }

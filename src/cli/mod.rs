@@ -577,7 +577,7 @@ mod tests {
     #[tokio::test]
     async fn a_held_run_lock_exits_3_for_every_command_that_takes_it() {
         let dir = beat();
-        let store = dir.path().join("data/beatwire.sled");
+        let store = crate::store::Location::Sled(dir.path().join("data/beatwire.sled"));
         let _held = app::lock::RunLock::acquire(&store).expect("lock");
         for command in ["run", "fetch", "publish", "prune"] {
             assert_eq!(

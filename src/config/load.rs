@@ -23,6 +23,7 @@ use super::{
     DEFAULT_LEASE, DEFAULT_PER_HOST, DEFAULT_PER_HOST_INTERVAL, DEFAULT_STALL_TIMEOUT, DEFAULT_STORE,
     DEFAULT_TIMEOUT, DEFAULT_TIMEZONE, FetchPolicy, FilterRule,
 };
+use crate::store::Location;
 
 pub(super) const TOP_KEYS: &[&str] = &["beat", "fetch", "filter", "category", "source"];
 pub(super) const BEAT_KEYS: &[&str] = &[
@@ -235,8 +236,12 @@ fn beat(t: &Table<'_>, base: &Path, report: &mut Report<'_>) -> Option<BeatRule>
     let keep_days = count(t, "keep_days", DEFAULT_KEEP_DAYS, report);
     let dedup_window =
         duration_at(t, "dedup_window", report).map_or(DEFAULT_DEDUP_WINDOW, |d| d.value);
-    let store = t.string("store", report);
-    let store = resolve(base, store, DEFAULT_STORE, "store", report);
+    let store = match t.string("store", report) {
+        Some(written) if crate::store::is_postgres_url(&written.value) => {
+            Location::Postgres(written.value.trim().to_owned())
+        }
+        written => Location::Sled(resolve(base, written, DEFAULT_STORE, "store", report)),
+    };
     let output = t.string("output", report);
     let output = resolve(base, output, DEFAULT_OUTPUT, "output", report);
     Some(BeatRule {
@@ -451,7 +456,10 @@ mod tests {
     fn a_minimal_config_takes_every_default() {
         let config = parse(BEAT, Path::new("conf/feeds.toml")).unwrap();
         assert_eq!(config.beat.timezone, DEFAULT_TIMEZONE);
-        assert_eq!(config.beat.store, Path::new("conf/data/beatwire.sled"));
+        assert_eq!(
+            config.beat.store,
+            Location::Sled(PathBuf::from("conf/data/beatwire.sled"))
+        );
         assert_eq!(config.beat.output, Path::new("conf/public"));
         assert_eq!(config.beat.language, "zh-cn");
         let agent =

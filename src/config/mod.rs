@@ -3,7 +3,7 @@
 //! Config is parsed, not validated later: every URL, zone, duration, size, encoding and CSS
 //! selector is compiled here, so the stages receive ready values (`&FetchPolicy`, `&ArticleRule`)
 //! and never see a string they would have to check. This module must not do any I/O beyond
-//! reading the one file, and must not know how the stages use the values.
+//! reading the one file (and `$BEATWIRE_STORE`), and must not know how the stages use the values.
 //!
 //! # Architecture
 //! - [`Config`] and the `*Rule` types: the typed result (this file and `source.rs`).
@@ -36,6 +36,8 @@ pub use selftest::{ExpectedDate, SourceTest, normalise_space};
 pub use source::{ArticleRule, ListRule, SourceRule};
 pub use value::{Css, Pattern};
 
+use crate::store::Location;
+
 /// The zone of dates that carry none, unless `[beat].timezone` or a source says otherwise.
 pub const DEFAULT_TIMEZONE: Tz = chrono_tz::Asia::Shanghai;
 /// Stories in the published feed.
@@ -46,6 +48,8 @@ pub const DEFAULT_KEEP_DAYS: u32 = 90;
 pub const DEFAULT_DEDUP_WINDOW: Duration = Duration::from_secs(7 * 24 * 3600);
 /// The store, relative to the config file.
 pub const DEFAULT_STORE: &str = "data/beatwire.sled";
+/// The environment variable that overrides `[beat] store`.
+pub const STORE_ENV: &str = "BEATWIRE_STORE";
 /// The output folder, relative to the config file.
 pub const DEFAULT_OUTPUT: &str = "public";
 /// The language of the published feed.
@@ -103,13 +107,18 @@ pub struct Config {
 }
 
 impl Config {
-    /// Reads `path` and parses it with [`Config::from_toml`].
+    /// Reads `path` and parses it with [`Config::from_toml`]. A non-empty `$BEATWIRE_STORE`
+    /// replaces `[beat] store`: a PostgreSQL URL, or a path relative to the working directory.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_owned(),
             source,
         })?;
-        Config::from_toml(&text, path)
+        let mut config = Config::from_toml(&text, path)?;
+        if let Some(store) = std::env::var_os(STORE_ENV).filter(|s| !s.is_empty()) {
+            config.beat.store = Location::parse(&store.to_string_lossy(), Path::new(""));
+        }
+        Ok(config)
     }
 
     /// Parses `text`. `path` names the file in messages, and relative `store` / `output` paths
@@ -145,8 +154,9 @@ pub struct BeatRule {
     /// Near-duplicate text is compared only between stories dated at most this far apart;
     /// zero turns near-duplicate detection off.
     pub dedup_window: Duration,
-    /// The store, resolved against the config file's directory.
-    pub store: PathBuf,
+    /// The store: a sled path resolved against the config file's directory, or a PostgreSQL
+    /// URL; `$BEATWIRE_STORE` overrides it (see [`Config::load`]).
+    pub store: Location,
     /// The output folder, resolved against the config file's directory.
     pub output: PathBuf,
 }

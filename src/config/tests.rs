@@ -72,7 +72,7 @@ fn valid_config_is_typed_and_paths_resolve_against_its_folder() {
         ("zh-CN", chrono_tz::Asia::Chongqing)
     );
     assert_eq!((beat.max_items, beat.keep_days), (50, 30));
-    assert_eq!(beat.store, fixture("state/beat.sled"));
+    assert_eq!(beat.store, Location::Sled(fixture("state/beat.sled")));
     assert_eq!(beat.output, Path::new("/var/lib/beatwire/public"));
 
     let fetch = &config.fetch;
@@ -285,7 +285,7 @@ fn the_example_config_loads_and_documents_the_beat() {
     assert_eq!(config.beat.timezone, DEFAULT_TIMEZONE);
     assert_eq!(
         config.beat.store,
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/beatwire.sled")
+        Location::Sled(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/beatwire.sled"))
     );
     assert_eq!(config.fetch.max_body, DEFAULT_MAX_BODY_BYTES);
     assert_eq!(config.fetch.every, DEFAULT_EVERY);

@@ -1,17 +1,17 @@
 //! The store trait: every operation the pipeline and the read-only commands ask of a store,
-//! whatever engine keeps it. The sled store ([`Store`]) implements it; a second backend plugs
-//! in behind the same trait, and the pipeline (`app`) only ever sees `dyn Backend`.
+//! whatever engine keeps it. The sled store ([`Store`]) implements it, and so does the
+//! PostgreSQL one (`postgres/`), and the pipeline (`app`) only ever sees `dyn Backend`.
 //!
 //! Must not: hold logic of its own; each method is one operation of a backend, and what the
 //! operations mean (the crash-safe write order, the time index) is each backend's to keep.
 
 use std::fmt;
-use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::{Pruned, SketchEntry, SketchWrite, Store, StoreError, Tombstone};
+use super::postgres::PgStore;
+use super::{Location, Pruned, Sharing, SketchEntry, SketchWrite, Store, StoreError, Tombstone};
 use crate::dedup::{GuidTrust, Sketch};
 use crate::model::{Item, ItemKey, SourceState};
 
@@ -80,8 +80,8 @@ pub trait Backend: fmt::Debug + Send + Sync {
     /// Writes everything to disk and waits until it is durable.
     fn flush(&self) -> Result<(), StoreError>;
 
-    /// How processes share this store; `None` for a store one process owns.
-    fn sharing(&self) -> Option<&dyn super::Sharing> {
+    /// Leases and the write lock, when several processes can share this store.
+    fn sharing(&self) -> Option<&dyn Sharing> {
         None
     }
 }
@@ -89,9 +89,12 @@ pub trait Backend: fmt::Debug + Send + Sync {
 /// A store shared by the tasks of a run.
 pub type SharedStore = Arc<dyn Backend>;
 
-/// Opens the store at `path` (sled, the embedded default).
-pub fn open(path: &Path) -> Result<SharedStore, StoreError> {
-    Ok(Arc::new(Store::open(path)?))
+/// Opens the store at `location`: sled (the embedded default) or PostgreSQL.
+pub fn open(location: &Location) -> Result<SharedStore, StoreError> {
+    Ok(match location {
+        Location::Sled(path) => Arc::new(Store::open(path)?),
+        Location::Postgres(url) => Arc::new(PgStore::open(url)?),
+    })
 }
 
 /// [`Backend::flush`] on a blocking thread: the task awaiting it yields, so a run's other

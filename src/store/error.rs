@@ -19,18 +19,30 @@ pub enum StoreError {
         path.display()
     )]
     Locked { path: PathBuf },
+    /// `store` is the path or the URL (its password hidden) of the store.
     #[error(
-        "the store at {} has schema version {found}, this beatwire expects {expected}{}",
-        path.display(),
+        "the store at {store} has schema version {found}, this beatwire expects {expected}{}",
         schema_hint(*found, *expected)
     )]
     Schema {
-        path: PathBuf,
+        store: String,
         found: u32,
         expected: u32,
     },
     #[error("store error: {0}")]
     Db(#[from] sled::Error),
+    /// A PostgreSQL store could not be reached; `url` has its password hidden.
+    #[error("cannot reach the store at {url}: {source}")]
+    Connect {
+        url: String,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("store error: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    #[error("cannot start the store's connection threads: {0}")]
+    Runtime(std::io::Error),
+    #[error("the store's connection threads have stopped")]
+    Stopped,
     #[error("corrupt {what} in the store: {source}")]
     Corrupt {
         what: String,
@@ -52,7 +64,7 @@ pub(super) fn corrupt(
 /// What to do about a store of another layout version.
 fn schema_hint(found: u32, expected: u32) -> &'static str {
     if found > expected {
-        ": it was written by a newer beatwire; upgrade beatwire, or set `store` in feeds.toml to a new path"
+        ": it was written by a newer beatwire; upgrade beatwire, or set `store` in feeds.toml to a new place"
     } else {
         ": no migration from that version; move the store aside and let beatwire start a new one"
     }

@@ -47,7 +47,7 @@ impl Store {
         }
         if version != SCHEMA_VERSION {
             return Err(StoreError::Schema {
-                path: self.path.clone(),
+                store: self.path.display().to_string(),
                 found,
                 expected: SCHEMA_VERSION,
             });

@@ -3,7 +3,11 @@
 //! index for the published feed, the near-duplicate sketches, tombstones of pruned stories,
 //! and what is remembered per source.
 //!
-//! This is the only module that says `use sled`. It must not know feed formats, HTTP or the
+//! A `postgres://` URL puts the same store in PostgreSQL instead (`postgres/`, the same values
+//! in tables of the same names; [`Location`] says which), and offers what several workers
+//! sharing one store need ([`Sharing`]).
+//!
+//! This is the only module that says `use sled` or speaks to PostgreSQL. It must not know feed formats, HTTP or the
 //! order of the pipeline: it keeps [`Item`]s, [`Sketch`]es and
 //! [`SourceState`](crate::model::SourceState)s and hands them back.
 //!
@@ -37,8 +41,10 @@ mod backend;
 mod codec;
 mod error;
 mod identity;
+mod location;
 mod migrate;
 mod near;
+mod postgres;
 mod prune;
 mod sharing;
 mod sources;
@@ -49,7 +55,9 @@ use std::path::{Path, PathBuf};
 
 pub use self::backend::{Backend, SharedStore, flush_async, open};
 pub use self::error::StoreError;
+pub use self::location::{Location, is_postgres_url, redact};
 pub use self::near::SketchEntry;
+pub use self::postgres::{PgStore, SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION};
 pub use self::prune::{Pruned, Tombstone};
 pub use self::sharing::{Sharing, WriteGuard};
 

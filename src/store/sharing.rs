@@ -1,6 +1,10 @@
-//! What processes sharing one store ask of it: leases on hosts and one writer at a time.
+//! What several `run` workers on several machines need from one shared store: leases on the
+//! hosts whose sources they fetch, and a lock that lets one writer at a time through.
 //!
-//! Must not: hold logic of its own.
+//! Only a store that several processes can open at once offers it (PostgreSQL); sled's
+//! [`Backend::sharing`](super::Backend::sharing) is `None`.
+//!
+//! Must not: decide which hosts are due or how long a lease runs; the caller says.
 
 use std::fmt;
 use std::time::Duration;
@@ -9,10 +13,12 @@ use chrono::{DateTime, Utc};
 
 use super::StoreError;
 
-/// Work sharing between processes on one store.
-pub trait Sharing: Send + Sync + fmt::Debug {
-    /// Registers `hosts` and leases to `worker` up to `limit` of them whose lease is free or
-    /// expired and, unless `force`, that are due at `now`.
+/// Leases on hosts and the write lock, shared by every worker of one store.
+pub trait Sharing: Send + Sync {
+    /// Registers `hosts` (idempotent, batched: there may be 100,000) and leases to `worker` up
+    /// to `limit` of them whose lease is free or expired and — unless `force` — whose
+    /// `next_due` is NULL or <= `now`. One statement using SELECT … FOR UPDATE SKIP LOCKED; the
+    /// lease runs until the database's now() + `lease`. Returns the hosts claimed.
     fn claim_hosts(
         &self,
         worker: &str,
@@ -23,7 +29,8 @@ pub trait Sharing: Send + Sync + fmt::Debug {
         now: DateTime<Utc>,
     ) -> Result<Vec<String>, StoreError>;
 
-    /// Gives `host` back and records when its sources are next due (`None`: at once).
+    /// Gives `host` back (only if `worker` holds it) and records when its sources are next
+    /// due (None: due at once).
     fn release_host(
         &self,
         worker: &str,
@@ -31,15 +38,18 @@ pub trait Sharing: Send + Sync + fmt::Debug {
         next_due: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError>;
 
-    /// Extends every lease `worker` holds.
+    /// Extends every lease `worker` holds to now() + `lease`.
     fn renew_leases(&self, worker: &str, lease: Duration) -> Result<(), StoreError>;
 
-    /// Holds every other process's writer off until the guard is dropped.
+    /// Holds every other process's writer off until the guard is dropped: a session advisory
+    /// lock on one pooled connection the guard keeps. On taking it, increments a write
+    /// generation stored in the database and returns the new value (a process whose previous
+    /// generation + 1 equals it knows nobody else wrote since).
     fn lock_writes(&self) -> Result<Box<dyn WriteGuard>, StoreError>;
 }
 
-/// A turn at writing.
+/// The write lock of [`Sharing::lock_writes`], held until dropped.
 pub trait WriteGuard: Send + fmt::Debug {
-    /// The store's write generation, counted up by every turn taken.
+    /// The write generation this holder took the lock at.
     fn generation(&self) -> i64;
 }

@@ -98,7 +98,7 @@ async fn run_is_quiet_on_success_and_names_failing_sources() {
 fn a_second_run_on_the_same_store_exits_3() {
     let dir = tempfile::tempdir().unwrap();
     write_config(dir.path(), "");
-    let store = dir.path().join("data/beatwire.sled");
+    let store = beatwire::store::Location::Sled(dir.path().join("data/beatwire.sled"));
     let _held = beatwire::app::lock::RunLock::acquire(&store).unwrap();
     let out = beatwire(&["run"], dir.path());
     assert_eq!(out.status.code(), Some(3));

@@ -235,14 +235,15 @@ pub fn beatwire_text(args: &[&str], dir: &Path) -> (i32, String, String) {
 }
 
 /// The binary, ready to run in `dir` with `args`, without the caller's `RUST_LOG` or
-/// `BEATWIRE_CONFIG`.
+/// `BEATWIRE_CONFIG` or `BEATWIRE_STORE`.
 pub fn beatwire_command(args: &[&str], dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_beatwire"));
     command
         .args(args)
         .current_dir(dir)
         .env_remove("RUST_LOG")
-        .env_remove("BEATWIRE_CONFIG");
+        .env_remove("BEATWIRE_CONFIG")
+        .env_remove("BEATWIRE_STORE");
     command
 }
 

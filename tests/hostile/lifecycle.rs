@@ -229,7 +229,7 @@ async fn a_second_run_exits_3_at_once_and_kill_9_leaves_no_stale_lock() {
 
     first.kill().unwrap(); // SIGKILL
     first.wait().unwrap();
-    let store = dir.path().join("data/beatwire.sled");
+    let store = beatwire::store::Location::Sled(dir.path().join("data/beatwire.sled"));
     assert!(
         beatwire::app::lock::RunLock::acquire(&store).is_ok(),
         "no stale lock"

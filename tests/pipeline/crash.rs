@@ -120,7 +120,8 @@ async fn a_run_killed_mid_way_leaves_a_store_that_opens_and_a_whole_feed() {
         kill(child);
 
         // The store opens (the killed process's lock went with it) and is consistent.
-        let store = Store::open(&config.beat.store).expect("the store opens after a crash");
+        let store = Store::open(config.beat.store.sled_path().unwrap())
+            .expect("the store opens after a crash");
         let stored = store.len();
         assert!((2..=BIG as usize).contains(&stored), "{stored}");
         let latest = store.latest(usize::MAX).unwrap();
@@ -156,7 +157,7 @@ async fn a_run_killed_mid_way_leaves_a_store_that_opens_and_a_whole_feed() {
     // The next run finishes the job: every story once.
     let status = beatwire(&["run", "--force"], dir.path()).status().unwrap();
     assert!(status.success());
-    let store = Store::open(&config.beat.store).unwrap();
+    let store = Store::open(config.beat.store.sled_path().unwrap()).unwrap();
     assert_eq!(store.len(), BIG as usize);
     drop(store);
     let feed = feed_rs::parser::parse(std::fs::read(&feed_path).unwrap().as_slice()).unwrap();
@@ -325,7 +326,7 @@ async fn runs_killed_at_random_moments_lose_nothing_reported() {
 
         // The store opens, every story reported stored (in this run or before) is in it, and
         // its time index lists each story once.
-        let store = Store::open(&config.beat.store)
+        let store = Store::open(config.beat.store.sled_path().unwrap())
             .unwrap_or_else(|e| panic!("run {run} (seed {seed}): the store does not open: {e}"));
         for (source, i) in &confirmed {
             let key = ItemKey::Guid {
@@ -378,7 +379,7 @@ async fn runs_killed_at_random_moments_lose_nothing_reported() {
             .iter()
             .flat_map(|s| window(RUNS).map(|i| (s.to_string(), i))),
     );
-    let store = Store::open(&config.beat.store).unwrap();
+    let store = Store::open(config.beat.store.sled_path().unwrap()).unwrap();
     let links: HashSet<String> = store
         .latest(usize::MAX)
         .unwrap()

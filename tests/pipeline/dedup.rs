@@ -103,7 +103,7 @@ fn labelled_near_duplicates_merge_and_look_alikes_do_not() {
     let stories = read_fixtures();
     assert!(stories.len() >= 12, "the labelled set is there");
     let dir = tempfile::tempdir().unwrap();
-    let store = store::open(&dir.path().join("beatwire.sled")).unwrap();
+    let store = store::open(&store::Location::Sled(dir.path().join("beatwire.sled"))).unwrap();
     let mut writer = Writer::new(store.clone(), std::time::Duration::from_secs(7 * 86_400));
     let now = Utc.with_ymd_and_hms(2018, 12, 27, 0, 0, 0).unwrap();
 

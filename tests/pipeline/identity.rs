@@ -177,7 +177,7 @@ async fn syndicated_copies_merge_into_one_item_that_lists_the_other_outlets() {
 
     // Provenance keeps both copies with their links, guids and times.
     drop(again);
-    let store = Store::open(&config.beat.store).unwrap();
+    let store = Store::open(config.beat.store.sled_path().unwrap()).unwrap();
     let stored = store.latest(10).unwrap();
     let copies: Vec<(&str, &str, Option<&str>)> = stored[0]
         .provenance
@@ -214,7 +214,7 @@ async fn syndicated_copies_merge_into_one_item_that_lists_the_other_outlets() {
     let later = now() + TimeDelta::hours(2);
     let fixed = app::run(&config, &only(&["scjjrb"]), later).await.unwrap();
     assert_eq!((fixed.sources[0].new, fixed.sources[0].updated), (0, 1));
-    let store = Store::open(&config.beat.store).unwrap();
+    let store = Store::open(config.beat.store.sled_path().unwrap()).unwrap();
     let stored = store.latest(10).unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].id, story.id);
@@ -361,7 +361,7 @@ async fn pruned_stories_leave_and_never_come_back() {
     assert_eq!(again.sources[0].new, 0);
     let (feed, _) = read_feed(&again.published.unwrap().path);
     assert!(feed.entries.is_empty());
-    let store = Store::open(&config.beat.store).unwrap();
+    let store = Store::open(config.beat.store.sled_path().unwrap()).unwrap();
     assert_eq!(store.len(), 0);
     assert_eq!(store.tombstone_count(), 3);
 }
@@ -370,7 +370,10 @@ async fn pruned_stories_leave_and_never_come_back() {
 fn a_huge_dedup_window_is_capped() {
     use beatwire::app::identity::Writer;
     let dir = tempfile::tempdir().unwrap();
-    let store = beatwire::store::open(&dir.path().join("beatwire.sled")).unwrap();
+    let store = beatwire::store::open(&beatwire::store::Location::Sled(
+        dir.path().join("beatwire.sled"),
+    ))
+    .unwrap();
     let huge = Writer::new(store.clone(), Duration::from_secs(u64::MAX / 2));
     assert_eq!(huge.window(), beatwire::dedup::MAX_NEAR_WINDOW);
     let week = Writer::new(store, Duration::from_secs(7 * 86_400));

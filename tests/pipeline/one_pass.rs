@@ -51,7 +51,10 @@ async fn try_predicts_what_run_stores_for_every_source_kind() {
         assert!(trial.error.is_none(), "{trial:?}");
         trials.push(trial);
     }
-    assert!(!config.beat.store.exists(), "try wrote no store");
+    assert!(
+        !config.beat.store.sled_path().unwrap().exists(),
+        "try wrote no store"
+    );
 
     let options = RunOptions {
         only: Vec::new(),
@@ -59,7 +62,7 @@ async fn try_predicts_what_run_stores_for_every_source_kind() {
         publish: false,
     };
     let report = app::run(&config, &options, now()).await.unwrap();
-    let store = Store::open(&config.beat.store).unwrap();
+    let store = Store::open(config.beat.store.sled_path().unwrap()).unwrap();
     let stored = store.latest(usize::MAX).unwrap();
     // Every copy of every stored story, by its link: the story and the copy's source.
     let mut by_link: BTreeMap<String, (&Item, String)> = BTreeMap::new();
@@ -172,7 +175,7 @@ async fn a_gbk_feed_corrected_in_place_is_read_again() {
     let source = &second.sources[0];
     assert_eq!(source.status, SourceStatus::Ok, "{source:?}");
     assert_eq!(source.updated, 1, "{source:?}");
-    let store = Store::open(&config.beat.store).unwrap();
+    let store = Store::open(config.beat.store.sled_path().unwrap()).unwrap();
     let titles: Vec<String> = store
         .latest(10)
         .unwrap()

@@ -213,7 +213,7 @@ async fn a_reprint_published_first_gives_way_to_the_original_under_its_guid() {
         (0, 0),
         "{third:?}"
     );
-    let store = Store::open(&config.beat.store).unwrap();
+    let store = Store::open(config.beat.store.sled_path().unwrap()).unwrap();
     assert_eq!(store.latest(10).unwrap().len(), 1);
 }
 
@@ -261,7 +261,7 @@ async fn a_reprint_page_publishes_the_outlet_it_names_as_writer() {
         serde_json::from_slice(&std::fs::read(path.with_file_name("feed.json")).unwrap()).unwrap();
     assert_eq!(json["items"][0]["_beatwire"]["outlet"]["name"], "重庆日报");
     // The site that carried it stays in the story's provenance.
-    let store = Store::open(&config.beat.store).unwrap();
+    let store = Store::open(config.beat.store.sled_path().unwrap()).unwrap();
     let stored = &store.latest(1).unwrap()[0];
     assert_eq!(stored.outlet.name, "重庆市人民政府");
     assert_eq!(stored.origin.as_deref(), Some("重庆日报"));

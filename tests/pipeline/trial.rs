@@ -127,12 +127,12 @@ async fn try_works_while_a_run_holds_the_lock() {
     let site = page_site().await;
     let dir = tempfile::tempdir().unwrap();
     page_source(dir.path(), &site.url("/jjxz/index.htm"), "ul.news li", "");
-    let store = dir.path().join("data/beatwire.sled");
+    let store = beatwire::store::Location::Sled(dir.path().join("data/beatwire.sled"));
     let _lock = beatwire::app::lock::RunLock::acquire(&store).unwrap();
     let (code, stdout, stderr) = run_try(dir.path(), &["zgrb", "--json", "--limit", "0"]);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert_eq!(json_of(&stdout)["stories"].as_array().unwrap().len(), 3);
-    assert!(!store.exists(), "try opened the store");
+    assert!(!store.sled_path().unwrap().exists(), "try opened the store");
 }
 
 #[tokio::test(flavor = "multi_thread")]

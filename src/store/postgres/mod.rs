@@ -1,0 +1,218 @@
+//! The store in PostgreSQL: the same [`Backend`] as sled's, for a beat whose store is a
+//! `postgres://` URL, and what several workers sharing it need ([`Sharing`]).
+//!
+//! # Layout (`migrations/`)
+//! One table per sled tree, holding the same values: `stories` (the story's bytes from
+//! `codec.rs`, and its date to the nanosecond, indexed newest first with ties by id in byte
+//! order, exactly sled's time index), `story_keys`, `sketches` (dated to the second, like
+//! sled's keys), `tombstones`, `guids` and `sources` (JSON, as in sled); `hosts` and
+//! `write_generation` for [`Sharing`]. A story is written in one transaction, so no index
+//! entry is ever left over.
+//!
+//! # Threads
+//! A pool of connections (deadpool-postgres over tokio-postgres) on a small runtime of the
+//! store's own (`bridge.rs`): the trait is synchronous and may be called inside the app's
+//! runtime.
+//!
+//! Must not: know feed formats, or hold logic that differs from sled's: what an operation
+//! means is the [`Backend`] doc, and the conformance suite runs both.
+
+mod bridge;
+mod schema;
+mod sharing;
+mod state;
+mod stories;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+use self::bridge::Bridge;
+pub use self::schema::SCHEMA_VERSION;
+use super::location::redact;
+use super::{Backend, Pruned, Sharing, SketchEntry, SketchWrite, StoreError, Tombstone};
+use crate::dedup::{GuidTrust, Sketch};
+use crate::model::{Item, ItemKey, SourceState};
+
+/// Connections kept open at most.
+const POOL_SIZE: usize = 8;
+/// How long reaching the server may take, unless the URL says (`connect_timeout`).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The connection pool and the URL to name in messages (password hidden).
+#[derive(Clone)]
+struct Db {
+    pool: Pool,
+    url: Arc<str>,
+}
+
+impl Db {
+    async fn client(&self) -> Result<Object, StoreError> {
+        self.pool.get().await.map_err(|source| StoreError::Connect {
+            url: self.url.to_string(),
+            source: Box::new(source),
+        })
+    }
+}
+
+/// An open PostgreSQL store.
+pub struct PgStore {
+    db: Db,
+    // Dropped after the pool: its connections' tasks run on it.
+    bridge: Arc<Bridge>,
+}
+
+impl fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgStore")
+            .field("url", &self.db.url)
+            .finish()
+    }
+}
+
+impl PgStore {
+    /// Connects to the database at `url` and brings its schema up to date (see `schema.rs`).
+    pub fn open(url: &str) -> Result<PgStore, StoreError> {
+        let shown: Arc<str> = redact(url).into();
+        let mut config: tokio_postgres::Config =
+            url.parse().map_err(|source| StoreError::Connect {
+                url: shown.to_string(),
+                source: Box::new(source),
+            })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .build()
+            .map_err(|source| StoreError::Connect {
+                url: shown.to_string(),
+                source: Box::new(source),
+            })?;
+        let store = PgStore {
+            db: Db { pool, url: shown },
+            bridge: Arc::new(Bridge::new()?),
+        };
+        store.bridge.run(schema::migrate(store.db.clone()))?;
+        Ok(store)
+    }
+
+    /// The URL the store was opened at, its password hidden.
+    pub fn url(&self) -> &str {
+        &self.db.url
+    }
+
+    /// Runs `work` with the pool on the store's runtime and waits for it.
+    fn run<T, F>(&self, work: impl FnOnce(Db) -> F) -> Result<T, StoreError>
+    where
+        F: Future<Output = Result<T, StoreError>> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.bridge.run(work(self.db.clone()))
+    }
+}
+
+impl Backend for PgStore {
+    fn find(&self, key: &ItemKey) -> Result<Option<String>, StoreError> {
+        let key = key.to_bytes();
+        self.run(|db| stories::find(db, key))
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Item>, StoreError> {
+        let id = id.to_owned();
+        self.run(|db| stories::get(db, id))
+    }
+
+    fn put_story(
+        &self,
+        item: &Item,
+        keys: &[ItemKey],
+        sketch: SketchWrite<'_>,
+    ) -> Result<(), StoreError> {
+        let write = stories::StoryWrite::new(item, keys, sketch)?;
+        self.run(|db| stories::put(db, write))
+    }
+
+    fn put_new_story(
+        &self,
+        item: &Item,
+        keys: &[ItemKey],
+        sketch: Option<&Sketch>,
+    ) -> Result<(), StoreError> {
+        let sketch = sketch.map_or(SketchWrite::Clear, SketchWrite::Set);
+        let write = stories::StoryWrite::new(item, keys, sketch)?;
+        self.run(|db| stories::put(db, write))
+    }
+
+    fn latest(&self, limit: usize) -> Result<Vec<Item>, StoreError> {
+        self.run(|db| stories::latest(db, limit))
+    }
+
+    fn sketches_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<SketchEntry>, StoreError> {
+        self.run(|db| stories::sketches_between(db, from, to))
+    }
+
+    fn tombstone(&self, id: &str) -> Result<Option<Tombstone>, StoreError> {
+        let id = id.to_owned();
+        self.run(|db| stories::tombstone(db, id))
+    }
+
+    fn remove(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let id = id.to_owned();
+        self.run(|db| stories::remove(db, id, now))
+    }
+
+    fn prune(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> Result<Pruned, StoreError> {
+        self.run(|db| stories::prune(db, cutoff, now))
+    }
+
+    fn source_state(&self, source: &str) -> Result<SourceState, StoreError> {
+        let source = source.to_owned();
+        self.run(|db| state::source_state(db, source))
+    }
+
+    fn set_source_state(&self, source: &str, state: &SourceState) -> Result<(), StoreError> {
+        let value = super::error::encode(state, || format!("state of source {source}"))?;
+        let source = source.to_owned();
+        self.run(|db| state::put(db, state::Table::Sources, source, value))
+    }
+
+    fn source_states(&self) -> Result<Vec<(String, SourceState)>, StoreError> {
+        self.run(state::source_states)
+    }
+
+    fn guid_trust(&self, source: &str) -> Result<GuidTrust, StoreError> {
+        let source = source.to_owned();
+        self.run(|db| state::guid_trust(db, source))
+    }
+
+    fn set_guid_trust(&self, source: &str, trust: GuidTrust) -> Result<(), StoreError> {
+        let value = super::error::encode(&trust, || format!("guid trust of source {source}"))?;
+        let source = source.to_owned();
+        self.run(|db| state::put(db, state::Table::Guids, source, value))
+    }
+
+    /// Every write is committed, and so durable, when it returns.
+    fn flush(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn sharing(&self) -> Option<&dyn Sharing> {
+        Some(self)
+    }
+}
