@@ -57,7 +57,8 @@ fn config(dir: &Path, store: &str, fetch: &str, sources: &str) {
     let text = std::fs::read_to_string(&path).expect("feeds.toml");
     let text = text
         .replace("store = \"data/beatwire.sled\"", &format!("store = \"{store}\""))
-        .replace("[fetch]\n", &format!("[fetch]\n{fetch}\n"));
+        .replace("[fetch]\n", &format!("[fetch]\n{fetch}\n"))
+        .replace("timeout = \"5s\"", "timeout = \"60s\"");
     std::fs::write(&path, text).expect("write feeds.toml");
 }
 
@@ -149,12 +150,21 @@ async fn a_run_killed_mid_way_loses_nothing_and_its_hosts_go_to_the_next_run_aft
         sources.push_str(&feed_source(&format!("slow-f{f}"), "慢站", &slow.url(&path)));
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    config(dir.path(), &db.url, "lease = \"2s\"\ntimeout = \"60s\"\nstall_timeout = \"60s\"", &sources);
+    config(dir.path(), &db.url, "lease = \"2s\"\nstall_timeout = \"60s\"", &sources);
 
-    let mut first = spawn_run(dir.path());
+    let log = std::fs::File::create(dir.path().join("first.log")).expect("log file");
+    let mut first = beatwire_command(&["-vv", "run"], dir.path())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("beatwire starts");
     let started = Instant::now();
     while slow.hits("/feed0.xml") == 0 || quick[0].hits("/feed1.xml") == 0 {
-        assert!(started.elapsed() < Duration::from_secs(30), "the first run never reached both hosts");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the first run never reached both hosts: {}",
+            std::fs::read_to_string(dir.path().join("first.log")).unwrap_or_default()
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     // The quick host's stories are stored while the slow host keeps the first run waiting.
@@ -195,5 +205,5 @@ async fn a_run_killed_mid_way_loses_nothing_and_its_hosts_go_to_the_next_run_aft
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "no story published twice");
-    assert_eq!(ids.len(), 4 * 3, "every story of both hosts is stored");
+    assert_eq!(ids.len(), 4 * 3, "every story of both hosts is stored: {ids:?} {statuses:?}");
 }
