@@ -16,7 +16,7 @@ use crate::dedup::merge::{self, add_copy, copy_from, sighting_of, update_primary
 use crate::dedup::{self, Change, GuidSeen, GuidTrust, HostAliases, Identity, Sketch};
 use crate::model::{Item, ItemKey};
 use crate::normalise::item::Normalised;
-use crate::store::{Backend, SharedStore, SketchWrite, StoreError};
+use crate::store::{Backend, SharedStore, SketchWrite, StoreError, WriteGuard};
 
 /// The one write path of a run: the store's story writes and the near-duplicate index that
 /// caches its sketches. A run keeps it in a `Mutex<Writer>`: two sources committing at once
@@ -28,6 +28,9 @@ pub struct Writer {
     window: TimeDelta,
     /// The sketches of the days looked at so far.
     near: NearIndex,
+    /// With a store other processes write to: the store's write generation at this writer's
+    /// last turn. Another process's turn since makes `near` stale.
+    generation: Option<i64>,
 }
 
 impl Writer {
@@ -38,7 +41,25 @@ impl Writer {
             store,
             window: window.min(dedup::MAX_NEAR_WINDOW),
             near: NearIndex::default(),
+            generation: None,
         }
+    }
+
+    /// With a store shared by several processes, waits for this process's turn at writing (the
+    /// store's write lock, held until the guard drops), and forgets the cached sketches when
+    /// another process wrote since this one's last turn: a copy it stored a moment ago is
+    /// found as surely as one stored by this process. `None` for a store one process owns.
+    fn take_turn(&mut self) -> Result<Option<Box<dyn WriteGuard>>, StoreError> {
+        let Some(sharing) = self.store.sharing() else {
+            return Ok(None);
+        };
+        let turn = sharing.lock_writes()?;
+        let generation = turn.generation();
+        if self.generation.map(|g| g + 1) != Some(generation) {
+            self.near = NearIndex::default();
+        }
+        self.generation = Some(generation);
+        Ok(Some(turn))
     }
 
     /// The store it writes to.
@@ -190,6 +211,7 @@ pub fn apply(
     stories: Vec<Keyed>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Change>, StoreError> {
+    let _turn = writer.take_turn()?;
     if guids.judged_unstable {
         tracing::warn!(
             source,

@@ -26,6 +26,7 @@
 //! Must not: know HTTP or sled details; those live in `fetch` and `store`.
 
 pub mod alarm;
+mod claim;
 pub mod every;
 mod flush;
 pub mod identity;
@@ -114,7 +115,7 @@ pub async fn run_with(
         .filter(|s| options.only.is_empty() || options.only.contains(&s.id))
         .collect();
     progress.start(chosen.len());
-    let sources = stream_passes(&chosen, &shared, &config.fetch, progress).await;
+    let sources = stream_passes(&chosen, &shared, config, progress).await;
     progress.finish();
     let pruned = store.prune(cutoff(&config.beat, now), now)?;
     if pruned.stories > 0 {
@@ -170,14 +171,31 @@ async fn timed<T>(pass: impl Future<Output = T>) -> (T, Duration) {
 async fn stream_passes(
     sources: &[&SourceRule],
     run: &Arc<Run>,
-    policy: &crate::config::FetchPolicy,
+    config: &Config,
     progress: &dyn Progress,
 ) -> Vec<(report::SourceReport, Duration)> {
-    let mut window = window::Window::new(
-        sources.iter().map(|rule| crate::fetch::host_of(&rule.url)),
+    let policy = &config.fetch;
+    let hosts = sources.iter().map(|rule| crate::fetch::host_of(&rule.url));
+    let (per_host, limit) = (
         policy.per_host.max(1) * window::PASSES_PER_HOST_SLOT,
         policy.concurrency.max(1) * window::PASSES_PER_SLOT,
     );
+    let sharing = run.store.sharing();
+    let mut window = match sharing {
+        Some(_) => window::Window::closed(hosts, per_host, limit),
+        None => window::Window::new(hosts, per_host, limit),
+    };
+    let mut claims = sharing.map(|_| {
+        claim::Claims::new(
+            claim::worker_name(),
+            policy.lease,
+            run.force,
+            run.now,
+            window.hosts(),
+            &config.sources,
+        )
+    });
+    let _renewing = claims.as_ref().map(|c| renew_leases(run, c));
     let mut done: Vec<Option<(report::SourceReport, Duration)>> = Vec::new();
     done.resize_with(sources.len(), || None);
     let mut fold = |i: usize, report: report::SourceReport, took: Duration| {
@@ -186,9 +204,25 @@ async fn stream_passes(
         progress.source_done(&report);
         done[i] = Some((report, took));
     };
+    // A host whose last source is done goes back to the store, for the next run that finds it due.
+    let release = |claims: &Option<claim::Claims>, host: usize| {
+        if let Some(claims) = claims
+            && let Err(error) = claims.release(run.store.as_ref(), host)
+        {
+            tracing::warn!(%error, "a host could not be given back; its lease will expire");
+        }
+    };
     let mut passes = futures_util::stream::FuturesUnordered::new();
     let mut settled_in_a_row = 0usize;
     loop {
+        if let (Some(claims), Some(sharing)) = (claims.as_mut(), sharing)
+            && window.starved()
+        {
+            match claims.claim(sharing, policy.concurrency.max(1)) {
+                Ok(hosts) => hosts.into_iter().for_each(|h| window.open(h)),
+                Err(error) => tracing::error!(%error, "cannot lease hosts from the store"),
+            }
+        }
         while let Some(turn) = window.next() {
             let rule = sources[turn.source];
             match source::prepare(rule, run) {
@@ -198,7 +232,9 @@ async fn stream_passes(
                 }
                 // Not due: settled at once, without a place in the window.
                 Err(report) => {
-                    window.done(turn);
+                    if window.done(turn) {
+                        release(&claims, turn.host);
+                    }
                     fold(turn.source, report, Duration::ZERO);
                     settled_in_a_row += 1;
                     if settled_in_a_row.is_multiple_of(1024) {
@@ -210,12 +246,50 @@ async fn stream_passes(
         }
         settled_in_a_row = 0;
         let Some((turn, (report, took))) = passes.next().await else {
-            break;
+            // Nothing runs: with a shared store, lease more hosts until none is left.
+            match claims.as_ref() {
+                Some(c) if !c.exhausted() => continue,
+                _ => break,
+            }
         };
-        window.done(turn);
+        if window.done(turn) {
+            release(&claims, turn.host);
+        }
         fold(turn.source, report, took);
     }
     done.into_iter().flatten().collect()
+}
+
+/// Keeps this run's leases alive while it works: renewed every third of their length, so a
+/// run that stops (killed, or the machine gone) lets go of its hosts one lease later.
+fn renew_leases(run: &Arc<Run>, claims: &claim::Claims) -> Renewing {
+    let (store, worker, lease) = (run.store.clone(), claims.worker().to_owned(), claims.lease());
+    Renewing(tokio::spawn(async move {
+        let mut every = tokio::time::interval(lease / 3);
+        every.tick().await;
+        loop {
+            every.tick().await;
+            let (store, worker) = (store.clone(), worker.clone());
+            let renewed = tokio::task::spawn_blocking(move || match store.sharing() {
+                Some(sharing) => sharing.renew_leases(&worker, lease),
+                None => Ok(()),
+            })
+            .await;
+            if let Ok(Err(error)) = renewed {
+                tracing::warn!(%error, "cannot renew this run's leases");
+            }
+        }
+    }))
+}
+
+/// The task renewing a run's leases, stopped when the run's passes are over.
+#[derive(Debug)]
+struct Renewing(tokio::task::JoinHandle<()>);
+
+impl Drop for Renewing {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Runs one source on a task of its own; a pass that panics is that source's failure.
@@ -291,6 +365,9 @@ fn publish_from(
     config: &Config,
     store: &dyn Backend,
 ) -> anyhow::Result<PublishedReport> {
+    // With a store shared by several runs, publishing takes the write turn: the last run to
+    // publish has read every story stored before it, whichever run's files land last.
+    let _turn = store.sharing().map(|s| s.lock_writes()).transpose()?;
     let items = store.latest(beat.max_items)?;
     let published = publish::publish(&beat.output, &channel(beat, config), &items)
         .with_context(|| format!("cannot publish into {}", beat.output.display()))?;

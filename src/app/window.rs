@@ -9,6 +9,9 @@
 //! that have fewer than their share of passes running: a slow host holds at most its share, and
 //! the rest of the window goes on feeding the others.
 //!
+//! When several runs share one store, a run takes only the hosts it leased (`claim`): its window
+//! starts with every host closed, and a host's sources are handed out once it is opened.
+//!
 //! Must not: fetch, read the store or know what a pass does; it only hands out sources and
 //! takes them back.
 
@@ -28,8 +31,12 @@ pub struct Window {
     queues: Vec<VecDeque<u32>>,
     running: Vec<usize>,
     /// Hosts with waiting sources and room, in the order they get their next turn. A host is
-    /// here exactly when its queue is not empty and `running < per_host`.
+    /// here exactly when it is open, its queue is not empty and `running < per_host`.
     ready: VecDeque<usize>,
+    /// Each host's name, by number.
+    names: Vec<String>,
+    /// Whether each host's sources may be handed out.
+    open: Vec<bool>,
     per_host: usize,
     limit: usize,
     in_flight: usize,
@@ -50,11 +57,25 @@ impl Window {
         per_host: usize,
         limit: usize,
     ) -> Window {
+        let mut window = Window::closed(hosts, per_host, limit);
+        window.open = vec![true; window.queues.len()];
+        window.ready = (0..window.queues.len()).collect();
+        window
+    }
+
+    /// [`Window::new`] with every host closed: nothing is handed out until [`Window::open`].
+    pub fn closed<'a>(
+        hosts: impl IntoIterator<Item = &'a str>,
+        per_host: usize,
+        limit: usize,
+    ) -> Window {
         let mut numbers: HashMap<&str, usize> = HashMap::new();
         let mut queues: Vec<VecDeque<u32>> = Vec::new();
+        let mut names = Vec::new();
         for (i, host) in hosts.into_iter().enumerate() {
             let number = *numbers.entry(host).or_insert_with(|| {
                 queues.push(VecDeque::new());
+                names.push(host.to_owned());
                 queues.len() - 1
             });
             // A config of more than 4 billion sources is out of reach of everything else first.
@@ -65,7 +86,9 @@ impl Window {
         }
         Window {
             running: vec![0; queues.len()],
-            ready: (0..queues.len()).collect(),
+            ready: VecDeque::new(),
+            open: vec![false; queues.len()],
+            names,
             queues,
             per_host: per_host.max(1),
             limit: limit.max(1),
@@ -93,8 +116,8 @@ impl Window {
     }
 
     /// The pass of `turn` ended (or never needed to start): its host and the window have room
-    /// again.
-    pub fn done(&mut self, turn: Turn) {
+    /// again. True when that was the host's last source: nothing of it waits or runs.
+    pub fn done(&mut self, turn: Turn) -> bool {
         let host = turn.host;
         self.in_flight -= 1;
         let was_full = self.running[host] == self.per_host;
@@ -102,7 +125,29 @@ impl Window {
         if was_full && !self.queues[host].is_empty() {
             self.ready.push_back(host);
         }
+        self.running[host] == 0 && self.queues[host].is_empty()
     }
+
+    /// Lets the sources of host `number` be handed out.
+    pub fn open(&mut self, number: usize) {
+        if number < self.open.len() && !self.open[number] {
+            self.open[number] = true;
+            if !self.queues[number].is_empty() && self.running[number] < self.per_host {
+                self.ready.push_back(number);
+            }
+        }
+    }
+
+    /// Whether the window has room that no open host can fill: the moment to lease more hosts.
+    pub fn starved(&self) -> bool {
+        self.in_flight < self.limit && self.ready.is_empty()
+    }
+
+    /// Each host's name, by its number (the order hosts first appear in the run's list).
+    pub fn hosts(&self) -> &[String] {
+        &self.names
+    }
+
 
     /// Passes handed out and not yet done.
     #[cfg(test)]
@@ -184,5 +229,27 @@ mod tests {
             window.done(turn);
         }
         assert_eq!(order, [0, 1, 2, 4, 3]);
+    }
+
+    #[test]
+    fn a_closed_window_hands_out_only_the_hosts_opened_and_says_when_one_is_drained() {
+        let hosts = ["a", "b", "a", "c"];
+        let mut window = Window::closed(hosts, 1, 10);
+        assert_eq!(window.next(), None, "no host is open yet");
+        assert!(window.starved());
+        assert_eq!(window.hosts(), ["a", "b", "c"]);
+        window.open(0);
+        let first = window.next().expect("host a is open");
+        assert_eq!(first.source, 0);
+        assert_eq!(window.next(), None, "a is at its share; b and c are closed");
+        assert!(!window.done(first), "a has a source left");
+        let second = window.next().expect("a's second source");
+        assert_eq!(second.source, 2);
+        assert!(window.done(second), "a is drained");
+        window.open(2);
+        let third = window.next().expect("host c is open");
+        assert_eq!(third.source, 3);
+        assert!(window.done(third));
+        assert_eq!(window.next(), None, "b was never opened");
     }
 }

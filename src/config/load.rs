@@ -20,7 +20,7 @@ use super::walk::{Spanned, Table};
 use super::{
     BeatRule, CategoryRule, Config, DEFAULT_CONCURRENCY, DEFAULT_DEDUP_WINDOW, DEFAULT_EVERY,
     DEFAULT_KEEP_DAYS, DEFAULT_LANGUAGE, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ITEMS, DEFAULT_OUTPUT,
-    DEFAULT_PER_HOST, DEFAULT_PER_HOST_INTERVAL, DEFAULT_STALL_TIMEOUT, DEFAULT_STORE,
+    DEFAULT_LEASE, DEFAULT_PER_HOST, DEFAULT_PER_HOST_INTERVAL, DEFAULT_STALL_TIMEOUT, DEFAULT_STORE,
     DEFAULT_TIMEOUT, DEFAULT_TIMEZONE, FetchPolicy, FilterRule,
 };
 use crate::store::Location;
@@ -49,6 +49,7 @@ pub(super) const FETCH_KEYS: &[&str] = &[
     "max_body",
     "every",
     "proxy",
+    "lease",
 ];
 pub(super) const FILTER_KEYS: &[&str] = &["include", "exclude", "regex"];
 pub(super) const CATEGORY_KEYS: &[&str] = &["name", "slug", "keywords"];
@@ -283,6 +284,10 @@ fn fetch(t: &Table<'_>, user_agent: String, report: &mut Report<'_>) -> FetchPol
     if let Some(zero) = timeout.as_ref().filter(|d| d.value.is_zero()) {
         report.at(&zero.span, "`timeout` must be more than 0s");
     }
+    let lease = duration_at(t, "lease", report);
+    if let Some(short) = lease.as_ref().filter(|d| d.value < Duration::from_secs(1)) {
+        report.at(&short.span, "`lease` must be at least 1s");
+    }
     let stall_timeout = duration_at(t, "stall_timeout", report);
     if let Some(zero) = stall_timeout.as_ref().filter(|d| d.value.is_zero()) {
         report.at(&zero.span, "`stall_timeout` must be more than 0s");
@@ -297,6 +302,7 @@ fn fetch(t: &Table<'_>, user_agent: String, report: &mut Report<'_>) -> FetchPol
         max_body: byte_size(t, "max_body", DEFAULT_MAX_BODY_BYTES, report),
         every: duration("every", DEFAULT_EVERY, report),
         proxy: compiled(t, "proxy", report, |s| value::url(s, "proxy", PROXY)).map(|u| u.value),
+        lease: lease.map_or(DEFAULT_LEASE, |d| d.value),
     }
 }
 

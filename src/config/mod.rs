@@ -60,6 +60,8 @@ pub const DEFAULT_CONCURRENCY: usize = 8;
 pub const DEFAULT_PER_HOST: usize = 1;
 /// Least time between two requests to one host.
 pub const DEFAULT_PER_HOST_INTERVAL: Duration = Duration::from_secs(1);
+/// A shared store's host lease, renewed every third of it while a run works.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(300);
 /// Time allowed for one request, headers and body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Longest silence from a server (connecting, waiting for the answer, mid-body).
@@ -179,6 +181,9 @@ pub struct FetchPolicy {
     pub every: Duration,
     /// An http, https or socks5 proxy for every request.
     pub proxy: Option<Url>,
+    /// How long a run sharing a store with others holds a host it leased unless it renews the
+    /// lease (see `app::claim`).
+    pub lease: Duration,
 }
 
 impl FetchPolicy {
@@ -205,6 +210,7 @@ impl Default for FetchPolicy {
             max_body: DEFAULT_MAX_BODY_BYTES,
             every: DEFAULT_EVERY,
             proxy: None,
+            lease: DEFAULT_LEASE,
         }
     }
 }

@@ -25,6 +25,8 @@ pub struct Answer {
     pub status: u16,
     pub content_type: String,
     pub body: Vec<u8>,
+    /// How long the server waits before answering.
+    pub delay: std::time::Duration,
 }
 
 impl Answer {
@@ -33,7 +35,14 @@ impl Answer {
             status: 200,
             content_type: content_type.to_owned(),
             body: body.into(),
+            delay: std::time::Duration::ZERO,
         }
+    }
+
+    /// The same answer, given after `delay`.
+    pub fn after(mut self, delay: std::time::Duration) -> Answer {
+        self.delay = delay;
+        self
     }
 
     pub fn status(status: u16) -> Answer {
@@ -41,32 +50,59 @@ impl Answer {
             status,
             content_type: "text/plain".to_owned(),
             body: Vec::new(),
+            delay: std::time::Duration::ZERO,
         }
     }
 }
 
 type Routes = Arc<Mutex<HashMap<String, Answer>>>;
+/// Requests seen, by path.
+type Hits = Arc<Mutex<HashMap<String, usize>>>;
 
 /// A test site: a map from path to answer, served over real HTTP.
 #[derive(Debug)]
 pub struct TestSite {
     pub addr: SocketAddr,
     routes: Routes,
+    hits: Hits,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl TestSite {
     pub async fn start() -> TestSite {
+        TestSite::start_on([127, 0, 0, 1]).await
+    }
+
+    /// A site on another loopback address (127.0.0.2, ...): a host of its own for the fetcher.
+    pub async fn start_on(ip: [u8; 4]) -> TestSite {
         let routes: Routes = Arc::default();
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        let hits: Hits = Arc::default();
+        let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::from(ip), 0))
             .await
-            .expect("bind 127.0.0.1:0");
+            .expect("bind a loopback address, port 0");
         let addr = listener.local_addr().expect("local addr");
-        let app = Router::new().fallback(answer).with_state(routes.clone());
+        let app = Router::new()
+            .fallback(answer)
+            .with_state((routes.clone(), hits.clone()));
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.expect("test server");
         });
-        TestSite { addr, routes, task }
+        TestSite {
+            addr,
+            routes,
+            hits,
+            task,
+        }
+    }
+
+    /// How many requests asked for `path`.
+    pub fn hits(&self, path: &str) -> usize {
+        self.hits
+            .lock()
+            .expect("hits lock")
+            .get(path)
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -90,13 +126,21 @@ impl Drop for TestSite {
     }
 }
 
-async fn answer(State(routes): State<Routes>, request: Request) -> Response {
+async fn answer(State((routes, hits)): State<(Routes, Hits)>, request: Request) -> Response {
+    *hits
+        .lock()
+        .expect("hits lock")
+        .entry(request.uri().path().to_owned())
+        .or_default() += 1;
     let found = routes
         .lock()
         .expect("routes lock")
         .get(request.uri().path())
         .cloned();
     let answer = found.unwrap_or_else(|| Answer::status(404));
+    if !answer.delay.is_zero() {
+        tokio::time::sleep(answer.delay).await;
+    }
     Response::builder()
         .status(StatusCode::from_u16(answer.status).expect("status"))
         .header(header::CONTENT_TYPE, answer.content_type)
@@ -226,3 +270,4 @@ pub fn forced(publish: bool) -> beatwire::app::RunOptions {
         publish,
     }
 }
+pub mod postgres;

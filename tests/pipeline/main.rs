@@ -17,3 +17,4 @@ mod pipeline;
 mod repairs;
 mod trial;
 mod url_dates;
+mod workers;
