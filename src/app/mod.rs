@@ -263,7 +263,11 @@ async fn stream_passes(
 /// Keeps this run's leases alive while it works: renewed every third of their length, so a
 /// run that stops (killed, or the machine gone) lets go of its hosts one lease later.
 fn renew_leases(run: &Arc<Run>, claims: &claim::Claims) -> Renewing {
-    let (store, worker, lease) = (run.store.clone(), claims.worker().to_owned(), claims.lease());
+    let (store, worker, lease) = (
+        run.store.clone(),
+        claims.worker().to_owned(),
+        claims.lease(),
+    );
     Renewing(tokio::spawn(async move {
         let mut every = tokio::time::interval(lease / 3);
         every.tick().await;
