@@ -29,6 +29,15 @@ pub enum StoreError {
         found: u32,
         expected: u32,
     },
+    /// A store that should be there (the source of a copy) is not.
+    #[error("no store at {}: nothing there to read", path.display())]
+    Missing { path: PathBuf },
+    /// A store kept by an engine this build does not have.
+    #[error("cannot open the store at {location}: {engine} store not available in this build")]
+    Unavailable {
+        location: String,
+        engine: &'static str,
+    },
     #[error("store error: {0}")]
     Db(#[from] sled::Error),
     #[error("corrupt {what} in the store: {source}")]
