@@ -67,7 +67,11 @@ impl Claims {
             .zip(&on_host)
             .map(|(host, sources)| lease_key(host, sources))
             .collect();
-        let numbers = keys.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect();
+        let numbers = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i))
+            .collect();
         Claims {
             worker,
             lease,

@@ -20,6 +20,8 @@
 //! - [`identity`]: the identity rules of `dedup` applied against the store (through the
 //!   `store::Backend` trait: the pipeline never names an engine).
 //! - [`lock::RunLock`]: one run per store at a time.
+//! - [`store_copy`]: `beatwire store copy`, a store copied whole into another, under the
+//!   run locks of both.
 //! - [`report::RunReport`]: what `run --json` prints.
 //! - [`progress::Progress`]: told as sources finish (the CLI shows a bar).
 //!
@@ -36,6 +38,7 @@ pub mod progress;
 pub mod read;
 pub mod report;
 pub mod source;
+pub mod store_copy;
 mod window;
 
 use std::sync::{Arc, Mutex};
@@ -263,7 +266,11 @@ async fn stream_passes(
 /// Keeps this run's leases alive while it works: renewed every third of their length, so a
 /// run that stops (killed, or the machine gone) lets go of its hosts one lease later.
 fn renew_leases(run: &Arc<Run>, claims: &claim::Claims) -> Renewing {
-    let (store, worker, lease) = (run.store.clone(), claims.worker().to_owned(), claims.lease());
+    let (store, worker, lease) = (
+        run.store.clone(),
+        claims.worker().to_owned(),
+        claims.lease(),
+    );
     Renewing(tokio::spawn(async move {
         let mut every = tokio::time::interval(lease / 3);
         every.tick().await;

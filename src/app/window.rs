@@ -148,7 +148,6 @@ impl Window {
         &self.names
     }
 
-
     /// Passes handed out and not yet done.
     #[cfg(test)]
     pub fn in_flight(&self) -> usize {

@@ -13,7 +13,9 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use common::postgres::TestDb;
-use common::{Answer, TestSite, beatwire_command, beatwire_text, feed_source, read_feed, write_config};
+use common::{
+    Answer, TestSite, beatwire_command, beatwire_text, feed_source, read_feed, write_config,
+};
 
 /// A feed of `count` stories of host `host`, feed `feed`, each with a text of its own.
 fn rss(host: u8, feed: u8, count: u8) -> String {
@@ -43,8 +45,15 @@ async fn sites(hosts: u8, feeds: u8, delay: Duration) -> (Vec<TestSite>, String)
         let site = TestSite::start_on([127, 0, 0, 2 + h]).await;
         for f in 0..feeds {
             let path = format!("/feed{f}.xml");
-            site.set(&path, Answer::ok("application/rss+xml", rss(h, f, 3)).after(delay));
-            sources.push_str(&feed_source(&format!("h{h}-f{f}"), &format!("站点{h}"), &site.url(&path)));
+            site.set(
+                &path,
+                Answer::ok("application/rss+xml", rss(h, f, 3)).after(delay),
+            );
+            sources.push_str(&feed_source(
+                &format!("h{h}-f{f}"),
+                &format!("站点{h}"),
+                &site.url(&path),
+            ));
         }
         sites.push(site);
     }
@@ -56,7 +65,10 @@ fn config(dir: &Path, store: &str, fetch: &str, sources: &str) {
     let path = write_config(dir, sources);
     let text = std::fs::read_to_string(&path).expect("feeds.toml");
     let text = text
-        .replace("store = \"data/beatwire.sled\"", &format!("store = \"{store}\""))
+        .replace(
+            "store = \"data/beatwire.sled\"",
+            &format!("store = \"{store}\""),
+        )
         .replace("[fetch]\n", &format!("[fetch]\n{fetch}\n"))
         .replace("timeout = \"5s\"", "timeout = \"60s\"");
     std::fs::write(&path, text).expect("write feeds.toml");
@@ -107,10 +119,18 @@ async fn three_runs_on_one_store_fetch_each_source_once_and_publish_what_one_run
         .flat_map(|h| (0..3).map(move |f| format!("h{h}-f{f}")))
         .collect();
     every.sort();
-    assert_eq!(ran, every, "every source was fetched by exactly one of the runs");
+    assert_eq!(
+        ran, every,
+        "every source was fetched by exactly one of the runs"
+    );
     for site in &sites {
         for f in 0..3 {
-            assert_eq!(site.hits(&format!("/feed{f}.xml")), 1, "{} feed{f}", site.addr);
+            assert_eq!(
+                site.hits(&format!("/feed{f}.xml")),
+                1,
+                "{} feed{f}",
+                site.addr
+            );
         }
     }
 
@@ -126,13 +146,20 @@ async fn three_runs_on_one_store_fetch_each_source_once_and_publish_what_one_run
     for file in ["feed.xml", "atom.xml", "feed.json"] {
         let three = std::fs::read(shared.path().join("public").join(file)).expect(file);
         let one = std::fs::read(alone.path().join("public").join(file)).expect(file);
-        assert!(three == one, "{file}: three runs on PostgreSQL publish what one run on sled does");
+        assert!(
+            three == one,
+            "{file}: three runs on PostgreSQL publish what one run on sled does"
+        );
     }
     // A second round finds nothing due: no source is fetched again.
     let (code, _, stderr) = beatwire_text(&["run"], shared.path());
     assert_eq!(code, 0, "{stderr}");
     for site in &sites {
-        assert_eq!(site.hits("/feed0.xml"), 2, "the sled run's fetch and the shared run's one");
+        assert_eq!(
+            site.hits("/feed0.xml"),
+            2,
+            "the sled run's fetch and the shared run's one"
+        );
     }
 }
 
@@ -146,11 +173,23 @@ async fn a_run_killed_mid_way_loses_nothing_and_its_hosts_go_to_the_next_run_aft
     let slow = TestSite::start_on([127, 0, 0, 9]).await;
     for f in 0..2 {
         let path = format!("/feed{f}.xml");
-        slow.set(&path, Answer::ok("application/rss+xml", rss(9, f, 3)).after(Duration::from_secs(30)));
-        sources.push_str(&feed_source(&format!("slow-f{f}"), "慢站", &slow.url(&path)));
+        slow.set(
+            &path,
+            Answer::ok("application/rss+xml", rss(9, f, 3)).after(Duration::from_secs(30)),
+        );
+        sources.push_str(&feed_source(
+            &format!("slow-f{f}"),
+            "慢站",
+            &slow.url(&path),
+        ));
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    config(dir.path(), &db.url, "lease = \"2s\"\nstall_timeout = \"60s\"", &sources);
+    config(
+        dir.path(),
+        &db.url,
+        "lease = \"2s\"\nstall_timeout = \"60s\"",
+        &sources,
+    );
 
     let log = std::fs::File::create(dir.path().join("first.log")).expect("log file");
     let mut first = beatwire_command(&["-vv", "run"], dir.path())
@@ -175,13 +214,19 @@ async fn a_run_killed_mid_way_loses_nothing_and_its_hosts_go_to_the_next_run_aft
 
     // The slow host answers at once from now on.
     for f in 0..2 {
-        slow.set(&format!("/feed{f}.xml"), Answer::ok("application/rss+xml", rss(9, f, 3)));
+        slow.set(
+            &format!("/feed{f}.xml"),
+            Answer::ok("application/rss+xml", rss(9, f, 3)),
+        );
     }
     // While the dead run's lease on the slow host holds, the next run leaves the host alone...
     let (code, stdout, stderr) = beatwire_text(&["run", "--json"], dir.path());
     assert_eq!(code, 0, "{stderr}");
     if killed_at.elapsed() < Duration::from_secs(2) {
-        assert!(!stdout.contains("slow-f0"), "a leased host was taken: {stdout}");
+        assert!(
+            !stdout.contains("slow-f0"),
+            "a leased host was taken: {stdout}"
+        );
     }
     // ... and once the lease has expired, the next run takes it.
     std::thread::sleep(Duration::from_secs(2).saturating_sub(killed_at.elapsed()));
@@ -192,7 +237,12 @@ async fn a_run_killed_mid_way_loses_nothing_and_its_hosts_go_to_the_next_run_aft
         .as_array()
         .expect("sources")
         .iter()
-        .map(|s| (s["id"].as_str().unwrap_or("").to_owned(), s["status"].as_str().unwrap_or("").to_owned()))
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap_or("").to_owned(),
+                s["status"].as_str().unwrap_or("").to_owned(),
+            )
+        })
         .collect();
     for f in 0..2 {
         assert!(
@@ -205,5 +255,9 @@ async fn a_run_killed_mid_way_loses_nothing_and_its_hosts_go_to_the_next_run_aft
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "no story published twice");
-    assert_eq!(ids.len(), 4 * 3, "every story of both hosts is stored: {ids:?} {statuses:?}");
+    assert_eq!(
+        ids.len(),
+        4 * 3,
+        "every story of both hosts is stored: {ids:?} {statuses:?}"
+    );
 }
