@@ -72,6 +72,23 @@ impl ItemKey {
             }
         }
     }
+
+    /// The key whose [`ItemKey::to_bytes`] are `bytes`; `None` for bytes no key gives. A
+    /// source id holds no unit separator (`[a-z0-9-]`), so a guid may hold any.
+    pub fn from_bytes(bytes: &[u8]) -> Option<ItemKey> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let (kind, rest) = text.split_once('\u{1f}')?;
+        let scoped = || {
+            rest.split_once('\u{1f}')
+                .map(|(source, value)| (source.to_owned(), value.to_owned()))
+        };
+        match kind {
+            "g" => scoped().map(|(source, guid)| ItemKey::Guid { source, guid }),
+            "l" => Some(ItemKey::Link(rest.to_owned())),
+            "c" => scoped().map(|(source, hash)| ItemKey::Content { source, hash }),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for ItemKey {
@@ -366,6 +383,27 @@ mod tests {
             hash: "0f1e".into(),
         };
         assert_eq!(content.to_bytes(), b"c\x1fscjjrb\x1f0f1e");
+    }
+
+    #[test]
+    fn key_bytes_read_back_into_their_key() {
+        let keys = [
+            ItemKey::Guid {
+                source: "scjjrb".into(),
+                guid: "稿件\u{1f}36551".into(),
+            },
+            ItemKey::Link("https://example.com/a?b=\u{1f}".into()),
+            ItemKey::Content {
+                source: "cqrb".into(),
+                hash: "0f1e".into(),
+            },
+        ];
+        for key in keys {
+            assert_eq!(ItemKey::from_bytes(&key.to_bytes()), Some(key));
+        }
+        for bytes in [&b"x\x1fa"[..], b"g\x1fno-guid", b"l", b"\xff\x1fa"] {
+            assert_eq!(ItemKey::from_bytes(bytes), None, "{bytes:?}");
+        }
     }
 
     #[test]

@@ -20,6 +20,8 @@
 //! - [`identity`]: the identity rules of `dedup` applied against the store (through the
 //!   `store::Backend` trait: the pipeline never names an engine).
 //! - [`lock::RunLock`]: one run per store at a time.
+//! - [`store_copy`]: `beatwire store copy`, a store copied whole into another, under the
+//!   run locks of both.
 //! - [`report::RunReport`]: what `run --json` prints.
 //! - [`progress::Progress`]: told as sources finish (the CLI shows a bar).
 //!
@@ -36,6 +38,7 @@ pub mod progress;
 pub mod read;
 pub mod report;
 pub mod source;
+pub mod store_copy;
 mod window;
 
 use std::sync::{Arc, Mutex};

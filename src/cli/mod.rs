@@ -10,11 +10,13 @@
 //! - [`serving`]: `serve` and `demo`.
 //! - [`operator`]: `add`, `opml`, `try`, `check --online`, `completions`, `man`.
 //! - [`inspect`]: `parse` and `extract`.
+//! - [`store`]: `store copy`.
 
 mod inspect;
 mod operator;
 mod progress;
 mod serving;
+mod store;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -36,6 +38,7 @@ use crate::ops::add::AddError;
 use crate::ops::edit::EditError;
 use crate::ops::opml::OpmlError;
 use crate::serve::ServeError;
+use crate::store::StoreError;
 
 /// Exit codes, as scripts and cron rely on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,11 +111,14 @@ impl Failure {
     }
 
     /// An error of `app`, `inspect` or `demo`, which return `anyhow`: an unknown source and a
-    /// held run lock keep their codes, anything else stopped the command (exit 1).
+    /// held run lock (or store lock) keep their codes, anything else stopped the command
+    /// (exit 1).
     fn app(error: anyhow::Error) -> Failure {
         if error.is::<app::UnknownSource>() {
             Failure::Usage(error)
-        } else if matches!(error.downcast_ref(), Some(LockError::Held { .. })) {
+        } else if matches!(error.downcast_ref(), Some(LockError::Held { .. }))
+            || matches!(error.downcast_ref(), Some(StoreError::Locked { .. }))
+        {
             Failure::Locked(error)
         } else {
             Failure::Failed(error)
@@ -257,6 +263,12 @@ pub enum Command {
     Opml {
         #[command(subcommand)]
         command: OpmlCommand,
+    },
+    /// Work on a store given by its location (a sled path or a postgres:// URL) rather than
+    /// by feeds.toml: `store copy`.
+    Store {
+        #[command(subcommand)]
+        command: store::StoreCommand,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
@@ -408,6 +420,7 @@ pub async fn dispatch(cli: Cli) -> Result<Exit, Failure> {
         Command::Demo { dir, serve, addr } => serving::demo(dir, serve, addr).await,
         Command::Add(args) => operator::add(&cli.config, args).await,
         Command::Opml { command } => operator::opml(&cli.config, command),
+        Command::Store { command } => store::store(command),
         Command::Completions { shell } => operator::completions(shell),
         Command::Man { command } => operator::man(command.as_deref()),
     }
@@ -586,6 +599,15 @@ mod tests {
                 "{command}"
             );
         }
+    }
+
+    #[test]
+    fn a_store_held_by_another_process_exits_3() {
+        let held = StoreError::Locked {
+            path: PathBuf::from("data/beatwire.sled"),
+        };
+        let failure = Failure::app(anyhow::Error::new(held).context("cannot copy"));
+        assert_eq!(failure.exit(), Exit::Locked);
     }
 
     #[test]

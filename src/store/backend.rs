@@ -11,6 +11,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::postgres::PgStore;
+use super::records::{Counts, Record};
 use super::{Location, Pruned, Sharing, SketchEntry, SketchWrite, Store, StoreError, Tombstone};
 use crate::dedup::{GuidTrust, Sketch};
 use crate::model::{Item, ItemKey, SourceState};
@@ -84,6 +85,20 @@ pub trait Backend: fmt::Debug + Send + Sync {
     fn sharing(&self) -> Option<&dyn Sharing> {
         None
     }
+    /// Hands every stored thing to `sink`, one [`Record`] at a time (never the whole store in
+    /// memory): each story with its sketch, each key (those leading to a tombstone too), each
+    /// tombstone, source state and guid trust. An error of `sink` stops it and is returned.
+    fn export(
+        &self,
+        sink: &mut dyn FnMut(Record) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
+    /// Writes `records` as they are, with no identity rule: ids, keys, dates, sketches and
+    /// tombstones exactly as given, each replacing what was stored under its id.
+    fn import(&self, records: &[Record]) -> Result<(), StoreError>;
+
+    /// How many of each thing the store holds, counted as [`Backend::export`] gives them.
+    fn counts(&self) -> Result<Counts, StoreError>;
 }
 
 /// A store shared by the tasks of a run.
@@ -182,5 +197,20 @@ impl Backend for Store {
 
     fn flush(&self) -> Result<(), StoreError> {
         Store::flush(self)
+    }
+
+    fn export(
+        &self,
+        sink: &mut dyn FnMut(Record) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        Store::export(self, sink)
+    }
+
+    fn import(&self, records: &[Record]) -> Result<(), StoreError> {
+        Store::import(self, records)
+    }
+
+    fn counts(&self) -> Result<Counts, StoreError> {
+        Store::counts(self)
     }
 }

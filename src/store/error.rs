@@ -29,6 +29,9 @@ pub enum StoreError {
         found: u32,
         expected: u32,
     },
+    /// A store that should be there (the source of a copy) is not.
+    #[error("no store at {}: nothing there to read", path.display())]
+    Missing { path: PathBuf },
     #[error("store error: {0}")]
     Db(#[from] sled::Error),
     /// A PostgreSQL store could not be reached; `url` has its password hidden.

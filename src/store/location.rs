@@ -6,6 +6,9 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use super::StoreError;
 
 /// The store `[beat] store` (or `$BEATWIRE_STORE`) names.
 #[derive(Clone, PartialEq, Eq)]
@@ -37,6 +40,53 @@ impl Location {
             Location::Sled(path) => Some(path),
             Location::Postgres(_) => None,
         }
+    }
+}
+
+impl Location {
+    /// [`StoreError::Missing`] when no store is there yet: a sled folder without its database
+    /// file. (A PostgreSQL store is told missing by opening it.)
+    pub fn require_existing(&self) -> Result<(), StoreError> {
+        match self {
+            Location::Sled(path) if !path.join("db").is_file() => Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether both name the same store (the same folder however written; the same URL).
+    pub fn same_as(&self, other: &Location) -> bool {
+        match (self, other) {
+            (Location::Sled(a), Location::Sled(b)) => {
+                a == b
+                    || matches!(
+                        (a.canonicalize(), b.canonicalize()),
+                        (Ok(a), Ok(b)) if a == b
+                    )
+            }
+            (Location::Postgres(a), Location::Postgres(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Text that names no store.
+#[derive(Debug, thiserror::Error)]
+pub enum LocationError {
+    #[error("an empty store location: give a path or a postgres:// URL")]
+    Empty,
+}
+
+/// A location as the command line gives it: a URL, or a path relative to the working directory.
+impl FromStr for Location {
+    type Err = LocationError;
+
+    fn from_str(text: &str) -> Result<Location, LocationError> {
+        if text.trim().is_empty() {
+            return Err(LocationError::Empty);
+        }
+        Ok(Location::parse(text, Path::new("")))
     }
 }
 

@@ -27,6 +27,10 @@
 //! - `guids`: source id → [`GuidTrust`](crate::dedup::GuidTrust) (`identity.rs`).
 //! - `sources`: source id → [`SourceState`](crate::model::SourceState) (see `sources.rs`).
 //!
+//! The whole store, as engine-independent [`Record`]s, goes out and in through `transfer.rs`;
+//! `copy.rs` copies one store into another through the trait, and `location.rs` tells a sled
+//! path from a PostgreSQL URL.
+//!
 //! # Writing a story, crash-safe without a transaction
 //! A story is written in an order that every crash leaves readable (sled recovers a prefix of
 //! its log): its sketch and time-index entry at its date first, then the story, then its keys,
@@ -39,6 +43,7 @@
 
 mod backend;
 mod codec;
+pub mod copy;
 mod error;
 mod identity;
 mod location;
@@ -46,19 +51,22 @@ mod migrate;
 mod near;
 mod postgres;
 mod prune;
+mod records;
 mod sharing;
 mod sources;
 mod time_key;
+mod transfer;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use self::backend::{Backend, SharedStore, flush_async, open};
 pub use self::error::StoreError;
-pub use self::location::{Location, is_postgres_url, redact};
+pub use self::location::{Location, LocationError, is_postgres_url, redact};
 pub use self::near::SketchEntry;
 pub use self::postgres::{PgStore, SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION};
 pub use self::prune::{Pruned, Tombstone};
+pub use self::records::{Counts, Record};
 pub use self::sharing::{Sharing, WriteGuard};
 
 use crate::dedup::Sketch;

@@ -12,3 +12,4 @@ mod publish;
 mod schema;
 mod sharing;
 mod stories;
+mod transfer;

@@ -22,6 +22,7 @@ mod schema;
 mod sharing;
 mod state;
 mod stories;
+mod transfer;
 
 use std::fmt;
 use std::sync::Arc;
@@ -35,7 +36,9 @@ use self::bridge::Bridge;
 pub use self::schema::SCHEMA_VERSION;
 use super::error::chain;
 use super::location::redact;
-use super::{Backend, Pruned, Sharing, SketchEntry, SketchWrite, StoreError, Tombstone};
+use super::{
+    Backend, Counts, Pruned, Record, Sharing, SketchEntry, SketchWrite, StoreError, Tombstone,
+};
 use crate::dedup::{GuidTrust, Sketch};
 use crate::model::{Item, ItemKey, SourceState};
 
@@ -134,6 +137,21 @@ impl PgStore {
 }
 
 impl Backend for PgStore {
+    fn export(
+        &self,
+        sink: &mut dyn FnMut(Record) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.export_records(sink)
+    }
+
+    fn import(&self, records: &[Record]) -> Result<(), StoreError> {
+        self.import_records(records)
+    }
+
+    fn counts(&self) -> Result<Counts, StoreError> {
+        self.count_records()
+    }
+
     fn find(&self, key: &ItemKey) -> Result<Option<String>, StoreError> {
         let key = key.to_bytes();
         self.run(|db| stories::find(db, key))
