@@ -25,6 +25,9 @@ pub enum LockError {
 }
 
 /// Held for as long as it lives; dropping it releases the lock.
+/// How long a held lock is asked again before it counts as another run's.
+const HELD_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
 #[derive(Debug)]
 pub struct RunLock {
     /// The lock file and its path; `None` for a store that is not a file.
@@ -32,7 +35,7 @@ pub struct RunLock {
 }
 
 impl RunLock {
-    /// Takes the lock of the store at `store`, without waiting: a sled store's lock file, and
+    /// Takes the lock of the store at `store` (asking again for half a second): a sled store's lock file, and
     /// nothing for a PostgreSQL store.
     pub fn acquire(store: &Location) -> Result<RunLock, LockError> {
         match store {
@@ -58,12 +61,24 @@ impl RunLock {
                 path: path.clone(),
                 source,
             })?;
-        match file.try_lock() {
-            Ok(()) => Ok(RunLock {
-                held: Some((file, path)),
-            }),
-            Err(TryLockError::WouldBlock) => Err(LockError::Held { path }),
-            Err(TryLockError::Error(source)) => Err(LockError::Io { path, source }),
+        // A lock let go a moment ago can still be held for a few milliseconds by a process this
+        // one (or a thread of it) was starting: the child shares the lock file's description
+        // until its `exec` closes it. So a held lock is asked again for a short while before it
+        // counts as another run's.
+        let deadline = std::time::Instant::now() + HELD_GRACE;
+        loop {
+            match file.try_lock() {
+                Ok(()) => {
+                    return Ok(RunLock {
+                        held: Some((file, path)),
+                    });
+                }
+                Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(TryLockError::WouldBlock) => return Err(LockError::Held { path }),
+                Err(TryLockError::Error(source)) => return Err(LockError::Io { path, source }),
+            }
         }
     }
 
