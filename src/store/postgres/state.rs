@@ -17,7 +17,7 @@ pub(super) enum Table {
 }
 
 impl Table {
-    fn upsert(self) -> &'static str {
+    pub(super) fn upsert(self) -> &'static str {
         match self {
             Table::Sources => {
                 "INSERT INTO sources (source, value) VALUES ($1, $2)

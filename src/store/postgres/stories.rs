@@ -12,6 +12,17 @@ use crate::model::{Item, ItemKey};
 use crate::store::error::{decode, encode};
 use crate::store::{Pruned, SketchEntry, SketchWrite, StoreError, Tombstone, codec};
 
+/// A story's row, replacing what was stored under its id: id, seconds, nanoseconds, bytes.
+pub(super) const UPSERT_STORY: &str = "INSERT INTO stories (id, published_s, published_ns, value)
+     VALUES ($1, $2, $3, $4)
+     ON CONFLICT (id) DO UPDATE SET published_s = EXCLUDED.published_s,
+         published_ns = EXCLUDED.published_ns, value = EXCLUDED.value";
+
+/// A story's sketch, replacing its old one: id, seconds, sketch bytes.
+pub(super) const UPSERT_SKETCH: &str = "INSERT INTO sketches (id, published_s, sketch)
+     VALUES ($1, $2, $3)
+     ON CONFLICT (id) DO UPDATE SET published_s = EXCLUDED.published_s, sketch = EXCLUDED.sketch";
+
 /// What a write does to the story's sketch, owned so it can go to the store's runtime.
 #[derive(Debug)]
 enum SketchOp {
@@ -60,13 +71,7 @@ impl StoryWrite {
 pub(super) async fn put(db: Db, write: StoryWrite) -> Result<(), StoreError> {
     let mut client = db.client().await?;
     let tx = client.transaction().await?;
-    let story = tx
-        .prepare_cached(
-            "INSERT INTO stories (id, published_s, published_ns, value) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (id) DO UPDATE SET published_s = EXCLUDED.published_s,
-                 published_ns = EXCLUDED.published_ns, value = EXCLUDED.value",
-        )
-        .await?;
+    let story = tx.prepare_cached(UPSERT_STORY).await?;
     let id = &write.id;
     tx.execute(
         &story,
@@ -84,13 +89,7 @@ pub(super) async fn put(db: Db, write: StoryWrite) -> Result<(), StoreError> {
     }
     match &write.sketch {
         SketchOp::Set(sketch) => {
-            let set = tx
-                .prepare_cached(
-                    "INSERT INTO sketches (id, published_s, sketch) VALUES ($1, $2, $3)
-                     ON CONFLICT (id) DO UPDATE SET published_s = EXCLUDED.published_s,
-                         sketch = EXCLUDED.sketch",
-                )
-                .await?;
+            let set = tx.prepare_cached(UPSERT_SKETCH).await?;
             tx.execute(&set, &[id, &write.published_s, sketch]).await?;
         }
         SketchOp::Keep => {

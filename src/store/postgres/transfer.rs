@@ -4,6 +4,8 @@
 //!
 //! Must not: apply identity rules or change a record on the way: a copy is whole and exact.
 
+use super::state::Table;
+use super::stories::{UPSERT_SKETCH, UPSERT_STORY};
 use super::{Db, PgStore};
 use crate::dedup::Sketch;
 use crate::model::ItemKey;
@@ -216,23 +218,12 @@ async fn write_rows(db: Db, rows: Vec<Row>) -> Result<(), StoreError> {
                 value,
                 sketch,
             } => {
-                tx.execute(
-                    "INSERT INTO stories (id, published_s, published_ns, value)
-                     VALUES ($1, $2, $3, $4)
-                     ON CONFLICT (id) DO UPDATE SET published_s = EXCLUDED.published_s,
-                         published_ns = EXCLUDED.published_ns, value = EXCLUDED.value",
-                    &[id, published_s, published_ns, value],
-                )
-                .await?;
+                tx.execute(UPSERT_STORY, &[id, published_s, published_ns, value])
+                    .await?;
                 match sketch {
                     Some(sketch) => {
-                        tx.execute(
-                            "INSERT INTO sketches (id, published_s, sketch) VALUES ($1, $2, $3)
-                             ON CONFLICT (id) DO UPDATE SET published_s = EXCLUDED.published_s,
-                                 sketch = EXCLUDED.sketch",
-                            &[id, published_s, sketch],
-                        )
-                        .await?;
+                        tx.execute(UPSERT_SKETCH, &[id, published_s, sketch])
+                            .await?;
                     }
                     None => {
                         tx.execute("DELETE FROM sketches WHERE id = $1", &[id])
@@ -257,20 +248,11 @@ async fn write_rows(db: Db, rows: Vec<Row>) -> Result<(), StoreError> {
                 .await?;
             }
             Row::Source(source, value) => {
-                tx.execute(
-                    "INSERT INTO sources (source, value) VALUES ($1, $2)
-                     ON CONFLICT (source) DO UPDATE SET value = EXCLUDED.value",
-                    &[source, value],
-                )
-                .await?;
+                tx.execute(Table::Sources.upsert(), &[source, value])
+                    .await?;
             }
             Row::Guids(source, value) => {
-                tx.execute(
-                    "INSERT INTO guids (source, value) VALUES ($1, $2)
-                     ON CONFLICT (source) DO UPDATE SET value = EXCLUDED.value",
-                    &[source, value],
-                )
-                .await?;
+                tx.execute(Table::Guids.upsert(), &[source, value]).await?;
             }
         }
     }
