@@ -117,6 +117,12 @@ impl fmt::Debug for Store {
     }
 }
 
+/// The most the engine keeps of the store in memory, in bytes (sled's default is 1 GiB). The
+/// pages a run writes (every source's state, its stories and their indexes) would otherwise
+/// stay cached to the end: a run of 100,000 sources peaked near 900 MB. Reads that miss go to
+/// the OS page cache.
+const CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
+
 /// How long `open` keeps trying while sled's file lock is still held.
 pub const OPEN_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
@@ -133,7 +139,11 @@ fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
     // A lock released between sled's try and ours is tried again once (see `lock_state`).
     let mut free_retry = true;
     loop {
-        let error = match sled::open(path) {
+        let error = match sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_CAPACITY)
+            .open()
+        {
             Ok(db) => return Ok(db),
             Err(sled::Error::Io(error)) => error,
             Err(other) => return Err(failed(other)),
