@@ -238,7 +238,14 @@ fn beat(t: &Table<'_>, base: &Path, report: &mut Report<'_>) -> Option<BeatRule>
         duration_at(t, "dedup_window", report).map_or(DEFAULT_DEDUP_WINDOW, |d| d.value);
     let store = match t.string("store", report) {
         Some(written) if crate::store::is_postgres_url(&written.value) => {
-            Location::Postgres(written.value.trim().to_owned())
+            let url = written.value.trim();
+            if let Err(reason) = crate::store::check_postgres_url(url) {
+                report.at(
+                    &written.span,
+                    format!("`store`: not a PostgreSQL URL the client reads: {reason}"),
+                );
+            }
+            Location::Postgres(url.to_owned())
         }
         written => Location::Sled(resolve(base, written, DEFAULT_STORE, "store", report)),
     };
@@ -474,6 +481,19 @@ mod tests {
             Location::Sled(PathBuf::from("conf/state/postgres.sled"))
         );
         assert!(!format!("{:?}", at("postgres://beat:pw@db/beat")).contains("pw@"));
+    }
+
+    #[test]
+    fn a_postgres_url_the_client_cannot_read_is_told_at_its_position() {
+        let text = format!("{BEAT}store = \"postgres://beat:pw@db/beat?sslmode=sometimes\"\n");
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("4:9: `store`: not a PostgreSQL URL the client reads: ")
+                && found[0].contains("sslmode"),
+            "{found:?}"
+        );
+        assert!(!found[0].contains("pw@"), "{found:?}");
     }
 
     #[test]

@@ -96,6 +96,15 @@ pub fn is_postgres_url(text: &str) -> bool {
     lower.starts_with("postgres://") || lower.starts_with("postgresql://")
 }
 
+/// Why the PostgreSQL client cannot read `url`, if it cannot: checked where the URL is
+/// written (the config file), before anything connects. The reason names the option at
+/// fault, never a value, so a password cannot show.
+pub fn check_postgres_url(url: &str) -> Result<(), String> {
+    url.parse::<tokio_postgres::Config>()
+        .map(|_| ())
+        .map_err(|e| super::error::chain(&e))
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -182,5 +191,28 @@ mod tests {
         assert!(shown.contains("sslmode=disable"), "{shown}");
         assert_eq!(redact("postgres://u@db/beat"), "postgres://u@db/beat");
         assert!(!redact("postgres://u:s3cret@[bad/beat").contains("s3cret"));
+    }
+
+    #[test]
+    fn a_url_the_client_cannot_read_is_told_by_its_option() {
+        assert_eq!(
+            check_postgres_url("postgres://beat:s3cret@db:5432/beat"),
+            Ok(())
+        );
+        assert_eq!(
+            check_postgres_url("postgresql://db/beat?sslmode=disable"),
+            Ok(())
+        );
+        for (url, option) in [
+            (
+                "postgres://beat:s3cret@db/beat?sslmode=sometimes",
+                "sslmode",
+            ),
+            ("postgres://beat:s3cret@db:port/beat", "port"),
+        ] {
+            let reason = check_postgres_url(url).expect_err(url);
+            assert!(reason.contains(option), "{url}: {reason}");
+            assert!(!reason.contains("s3cret"), "{reason}");
+        }
     }
 }

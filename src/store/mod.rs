@@ -62,7 +62,7 @@ use std::path::{Path, PathBuf};
 
 pub use self::backend::{Backend, SharedStore, flush_async, open};
 pub use self::error::StoreError;
-pub use self::location::{Location, LocationError, is_postgres_url, redact};
+pub use self::location::{Location, LocationError, check_postgres_url, is_postgres_url, redact};
 pub use self::near::SketchEntry;
 pub use self::postgres::{PgStore, SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION};
 pub use self::prune::{Pruned, Tombstone};
