@@ -37,6 +37,10 @@ pub enum StoreError {
     /// A PostgreSQL store could not be reached; `url` has its password hidden.
     #[error("cannot reach the store at {url}: {reason}")]
     Connect { url: String, reason: String },
+    /// The PostgreSQL server answered a new connection with an error (no such database, a
+    /// refused login); `url` has its password hidden.
+    #[error("cannot open the store at {url}: {reason}")]
+    Refused { url: String, reason: String },
     /// What PostgreSQL answered (the whole chain of causes: the client's own message is bare).
     #[error("store error: {0}")]
     Postgres(String),

@@ -166,3 +166,50 @@ fn guid_trust_round_trips(f: &Fixture) {
         .expect("set");
     assert_eq!(store.guid_trust("cqrb").expect("get"), GuidTrust::Trusted);
 }
+
+/// A damaged value in a PostgreSQL store (sled's are its unit tests) is an error naming what
+/// was damaged, and the rest of the store still reads.
+#[test]
+fn postgres_damaged_values_are_reported_as_corrupt() {
+    let Some(f) = crate::harness::postgres() else {
+        return;
+    };
+    let store = f.store.as_ref();
+    let good = item("good", at(SEED + DAY));
+    store.put_new_story(&good, &[], None).expect("put");
+    let url = &f.database.as_ref().expect("a database").url;
+    crate::harness::execute(
+        url,
+        &format!(
+            "INSERT INTO stories (id, published_s, published_ns, value)
+                 VALUES ('bad', {SEED}, 0, '\\x7b6e6f74'::bytea);
+             INSERT INTO sources (source, value) VALUES ('cqrb', '[]'::bytea);
+             INSERT INTO tombstones (id, value) VALUES ('gone', 'x'::bytea);"
+        ),
+    )
+    .expect("damage written");
+
+    let error = store.get("bad").expect_err("a damaged story");
+    assert!(error.to_string().contains("corrupt item bad"), "{error}");
+    let error = store.latest(10).expect_err("a damaged story listed");
+    assert!(error.to_string().contains("corrupt item bad"), "{error}");
+    let error = store
+        .prune(at(SEED + 10 * DAY), at(SEED + 20 * DAY))
+        .expect_err("a damaged story pruned");
+    assert!(error.to_string().contains("corrupt item bad"), "{error}");
+    let error = store.source_state("cqrb").expect_err("a damaged state");
+    assert!(
+        error.to_string().contains("state of source cqrb"),
+        "{error}"
+    );
+    assert!(store.source_states().is_err());
+    let error = store.tombstone("gone").expect_err("a damaged tombstone");
+    assert!(error.to_string().contains("tombstone gone"), "{error}");
+
+    // Nothing else was lost: the good story is still there, and the failed prune kept it.
+    assert_eq!(store.get("good").expect("get"), Some(good));
+    assert_eq!(
+        store.source_state("scjjrb").expect("state"),
+        SourceState::default()
+    );
+}

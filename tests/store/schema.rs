@@ -131,6 +131,27 @@ fn an_unreachable_server_is_named_without_its_password() {
     assert!(!format!("{location:?} {location}").contains("s3cret"));
 }
 
+#[test]
+fn a_missing_database_is_named_without_its_password() {
+    // A server that answers, asked for a database that is not there.
+    let Some(database) = TestDatabase::create() else {
+        return;
+    };
+    let mut url = url::Url::parse(&database.url_with_password("s3cret")).expect("a URL");
+    let missing = format!("{}_missing", url.path().trim_start_matches('/'));
+    url.set_path(&missing);
+    let error = store::open(&Location::Postgres(url.to_string())).expect_err("no such database");
+    assert!(matches!(error, StoreError::Refused { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.starts_with("cannot open the store at postgres://"),
+        "{message}"
+    );
+    assert!(message.contains(&format!("/{missing}:")), "{message}");
+    assert!(message.contains("does not exist"), "{message}");
+    assert!(!message.contains("s3cret"), "{message}");
+}
+
 // The trait is synchronous and called from async tasks and blocking threads of the app's
 // runtime; opening, using and dropping the store there must neither panic nor hang.
 #[tokio::test]

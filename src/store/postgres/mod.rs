@@ -57,8 +57,13 @@ struct Db {
 impl Db {
     async fn client(&self) -> Result<Object, StoreError> {
         self.pool.get().await.map_err(|error| match error {
-            // The server answered: what it said is an error of the store, not of reaching it.
-            deadpool_postgres::PoolError::Backend(e) if e.as_db_error().is_some() => e.into(),
+            // The server answered (no such database, a refused login): it was reached.
+            deadpool_postgres::PoolError::Backend(e) if e.as_db_error().is_some() => {
+                StoreError::Refused {
+                    url: self.url.to_string(),
+                    reason: chain(&e),
+                }
+            }
             deadpool_postgres::PoolError::Backend(e) => StoreError::Connect {
                 url: self.url.to_string(),
                 reason: chain(&e),
