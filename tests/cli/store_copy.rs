@@ -236,7 +236,7 @@ async fn a_copy_holds_every_record_and_publishes_the_same_feeds() {
 
 #[tokio::test]
 async fn a_copy_to_postgres_and_back_publishes_the_same_feeds() {
-    let Some(db) = common::postgres::TestDb::create("store_copy") else {
+    let Some(db) = common::postgres::TestDatabase::create() else {
         return;
     };
     let site = sites().await;

@@ -1,92 +1,121 @@
 //! A PostgreSQL database of the test's own, created on the server at `$BEATWIRE_TEST_POSTGRES`
-//! (`postgres://postgres@127.0.0.1:5432/test` when unset) and dropped when the test ends.
+//! (`postgres://postgres@127.0.0.1:5432/test` when unset or empty) and dropped when the test ends.
 //!
-//! Where no server answers (a laptop without PostgreSQL), [`TestDb::create`] says so in one line
-//! and gives `None`, so the test passes having checked nothing; with
+//! Where no server answers (a laptop without PostgreSQL), [`TestDatabase::create`] says so in one
+//! line and gives `None`, so the test passes having checked nothing; with
 //! `BEATWIRE_REQUIRE_POSTGRES=1` (set by `.ci/run` when a server answers) that is a failure.
 
-/// The server's maintenance database the tests connect to first.
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use beatwire::store;
+
+/// The server tests make their databases on, and the database they connect to for that.
 pub fn admin_url() -> String {
     std::env::var("BEATWIRE_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
-/// A database that lives as long as this value.
-#[derive(Debug)]
-pub struct TestDb {
-    /// Where the database is: a `store = "..."` value.
-    pub url: String,
-    name: String,
-}
-
-/// Runs `work` on a runtime of its own, on a thread of its own: callable from a test's runtime.
-fn on_own_runtime<T: Send + 'static>(
-    work: impl FnOnce() -> std::pin::Pin<Box<dyn Future<Output = T> + Send>> + Send + 'static,
-) -> T {
+/// Runs `sql` on the database at `url`, on a thread and runtime of its own (so it may be
+/// called, and dropped, from inside a test's runtime).
+pub fn execute(url: &str, sql: &str) -> Result<(), String> {
+    let (url, sql) = (url.to_owned(), sql.to_owned());
     std::thread::spawn(move || {
-        tokio::runtime::Builder::new_current_thread()
+        let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .expect("a runtime")
-            .block_on(work())
+            .map_err(|e| e.to_string())?;
+        runtime.block_on(async {
+            let mut config: tokio_postgres::Config = url.parse().map_err(|e| format!("{e}"))?;
+            config.connect_timeout(std::time::Duration::from_secs(5));
+            let (client, connection) = config
+                .connect(tokio_postgres::NoTls)
+                .await
+                .map_err(|e| chain(&e))?;
+            let driver = tokio::spawn(connection);
+            let done = client.batch_execute(&sql).await.map_err(|e| chain(&e));
+            drop(client);
+            let _ = driver.await;
+            done
+        })
     })
     .join()
-    .expect("the database thread")
+    .map_err(|_| "the connecting thread panicked".to_owned())?
 }
 
-async fn admin(url: &str) -> Result<tokio_postgres::Client, tokio_postgres::Error> {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
-    tokio::spawn(connection);
-    Ok(client)
+/// `error` and its causes (the client's own message is bare).
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text = format!("{text}: {cause}");
+        source = cause.source();
+    }
+    text
 }
 
-impl TestDb {
-    /// A fresh, empty database named after `test`; `None` (said in one line) when no server
-    /// answers and none is required.
-    pub fn create(test: &str) -> Option<TestDb> {
-        let admin_url = admin_url();
+/// A database of one test's own, dropped with it.
+#[derive(Debug)]
+pub struct TestDatabase {
+    admin: String,
+    name: String,
+    /// Where the database is.
+    pub url: String,
+}
+
+impl TestDatabase {
+    /// A fresh database; `None` (after saying so) when PostgreSQL cannot be reached.
+    pub fn create() -> Option<TestDatabase> {
+        static COUNT: AtomicU32 = AtomicU32::new(0);
+        let admin = admin_url();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
         let name = format!(
-            "beatwire_test_{}_{}_{:x}",
-            test,
+            "beatwire_test_{}_{}_{nanos}",
             std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.subsec_nanos())
-                .unwrap_or_default()
+            COUNT.fetch_add(1, Ordering::Relaxed)
         );
-        let (server, create) = (admin_url.clone(), format!("CREATE DATABASE {name}"));
-        let made = on_own_runtime(move || {
-            Box::pin(async move { admin(&server).await?.batch_execute(&create).await })
-        });
-        if let Err(error) = made {
-            let required = std::env::var("BEATWIRE_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+        // A language's collation by default (ICU's root locale, where `a` < `B`), so that an
+        // order that is not the bytes' shows; a plain database where ICU is missing.
+        let icu = format!(
+            "CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'und'"
+        );
+        let created =
+            execute(&admin, &icu).or_else(|_| execute(&admin, &format!("CREATE DATABASE {name}")));
+        if let Err(reason) = created {
+            let shown = store::redact(&admin);
             assert!(
-                !required,
-                "PostgreSQL is required (BEATWIRE_REQUIRE_POSTGRES=1) but {admin_url} failed: {error}"
+                std::env::var("BEATWIRE_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                "PostgreSQL is required (BEATWIRE_REQUIRE_POSTGRES=1) but not reachable at {shown}: {reason}"
             );
-            println!("skipped: PostgreSQL not reachable at {admin_url}: {error}");
+            println!("skipped: PostgreSQL not reachable at {shown}: {reason}");
             return None;
         }
-        let mut url = url::Url::parse(&admin_url).expect("BEATWIRE_TEST_POSTGRES is a URL");
-        url.set_path(&format!("/{name}"));
-        Some(TestDb {
-            url: url.to_string(),
+        let mut url = url::Url::parse(&admin).expect("the admin URL is a URL");
+        url.set_path(&name);
+        Some(TestDatabase {
+            admin,
             name,
+            url: url.to_string(),
         })
+    }
+
+    /// This database's URL with a password the server (trust auth) ignores: what a message
+    /// must never show.
+    pub fn url_with_password(&self, password: &str) -> String {
+        let mut url = url::Url::parse(&self.url).expect("a URL");
+        url.set_password(Some(password)).expect("a password");
+        url.to_string()
     }
 }
 
-impl Drop for TestDb {
+impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let (server, drop) = (
-            admin_url(),
-            format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-        );
-        let dropped = on_own_runtime(move || {
-            Box::pin(async move { admin(&server).await?.batch_execute(&drop).await })
-        });
-        if let Err(error) = dropped {
-            eprintln!("cannot drop the test database {}: {error}", self.name);
+        let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        if let Err(e) = execute(&self.admin, &drop) {
+            eprintln!("cannot drop the test database {}: {e}", self.name);
         }
     }
 }

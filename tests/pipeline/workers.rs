@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::postgres::TestDb;
+use common::postgres::TestDatabase;
 use common::{
     Answer, TestSite, beatwire_command, beatwire_text, feed_source, read_feed, write_config,
 };
@@ -90,7 +90,7 @@ fn entry_ids(dir: &Path) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_runs_on_one_store_fetch_each_source_once_and_publish_what_one_run_would() {
-    let Some(db) = TestDb::create("three_runs") else {
+    let Some(db) = TestDatabase::create() else {
         return;
     };
     let (sites, sources) = sites(6, 3, Duration::from_millis(150)).await;
@@ -165,7 +165,7 @@ async fn three_runs_on_one_store_fetch_each_source_once_and_publish_what_one_run
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_killed_mid_way_loses_nothing_and_its_hosts_go_to_the_next_run_after_the_lease() {
-    let Some(db) = TestDb::create("killed_run") else {
+    let Some(db) = TestDatabase::create() else {
         return;
     };
     // One quick host, and one answering so slowly that the first run is killed waiting for it.
