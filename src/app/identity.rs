@@ -8,6 +8,8 @@
 //! beat), or publish.
 
 use std::borrow::Borrow;
+use std::sync::Arc;
+use std::time::Instant;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -16,7 +18,9 @@ use crate::dedup::merge::{self, add_copy, copy_from, sighting_of, update_primary
 use crate::dedup::{self, Change, GuidSeen, GuidTrust, HostAliases, Identity, Sketch};
 use crate::model::{Item, ItemKey};
 use crate::normalise::item::Normalised;
-use crate::store::{Backend, SharedStore, SketchWrite, StoreError, WriteGuard};
+use crate::store::{
+    Backend, REMOVALS_KEPT, SharedStore, Sharing, SketchWrite, StoreError, WriteGuard,
+};
 
 /// The one write path of a run: the store's story writes and the near-duplicate index that
 /// caches its sketches. A run keeps it in a `Mutex<Writer>`: two sources committing at once
@@ -31,6 +35,9 @@ pub struct Writer {
     /// With a store other processes write to: the store's write generation at this writer's
     /// last turn. Another process's turn since makes `near` stale.
     generation: Option<i64>,
+    /// The newest sketch change `near` has seen, and when it was read.
+    mark: Option<i64>,
+    marked_at: Option<Instant>,
 }
 
 impl Writer {
@@ -42,24 +49,55 @@ impl Writer {
             window: window.min(dedup::MAX_NEAR_WINDOW),
             near: NearIndex::default(),
             generation: None,
+            mark: None,
+            marked_at: None,
         }
     }
 
     /// With a store shared by several processes, waits for this process's turn at writing (the
-    /// store's write lock, held until the guard drops), and forgets the cached sketches when
-    /// another process wrote since this one's last turn: a copy it stored a moment ago is
-    /// found as surely as one stored by this process. `None` for a store one process owns.
+    /// store's write lock, held until the guard drops) and, when another process wrote since
+    /// this one's last turn, brings the cached sketches up to date with the sketches changed
+    /// since: a copy it stored a moment ago is found as surely as one stored by this process.
+    /// `None` for a store one process owns.
     fn take_turn(&mut self) -> Result<Option<Box<dyn WriteGuard>>, StoreError> {
-        let Some(sharing) = self.store.sharing() else {
+        let store = Arc::clone(&self.store);
+        let Some(sharing) = store.sharing() else {
             return Ok(None);
         };
         let turn = sharing.lock_writes()?;
         let generation = turn.generation();
         if self.generation.map(|g| g + 1) != Some(generation) {
-            self.near = NearIndex::default();
+            self.catch_up(sharing)?;
         }
         self.generation = Some(generation);
         Ok(Some(turn))
+    }
+
+    /// Applies the sketch changes made since this writer's mark; with no mark, or one older
+    /// than the store remembers removals for, starts the cache afresh from a new mark.
+    fn catch_up(&mut self, sharing: &dyn Sharing) -> Result<(), StoreError> {
+        let fresh = self
+            .marked_at
+            .is_some_and(|at| at.elapsed() < REMOVALS_KEPT / 2);
+        match self.mark.filter(|_| fresh) {
+            Some(mark) => {
+                let changes = sharing.sketch_changes(Some(mark))?;
+                self.near.apply_changes(
+                    changes
+                        .written
+                        .into_iter()
+                        .map(|e| (e.id, e.published, e.sketch)),
+                    changes.removed,
+                );
+                self.mark = Some(changes.mark.max(mark));
+            }
+            None => {
+                self.mark = Some(sharing.sketch_changes(None)?.mark);
+                self.near = NearIndex::default();
+            }
+        }
+        self.marked_at = Some(Instant::now());
+        Ok(())
     }
 
     /// The store it writes to.
@@ -248,14 +286,7 @@ fn store_story(
     let store = writer.store.clone();
 
     // Rules 1 and 2: a key the store knows.
-    let mut known = None;
-    for key in &keys {
-        if let Some(id) = store.find(key)? {
-            known = Some(id);
-            break;
-        }
-    }
-    if let Some(id) = known {
+    if let Some(id) = store.find_first(&keys)? {
         match store.get(&id)? {
             Some(stored) => {
                 let seen = Seen::new(item, guid, &text, &keys);

@@ -99,6 +99,27 @@ impl NearIndex {
         }));
     }
 
+    /// Brings the loaded days up to date with what other writers changed: sketches `removed`
+    /// are forgotten; each sketch `written` (its current state) is put in when its day is
+    /// loaded, replacing an older one, and forgotten when it is not (that day is read whole
+    /// when it is needed).
+    pub fn apply_changes(
+        &mut self,
+        written: impl IntoIterator<Item = (String, DateTime<Utc>, Sketch)>,
+        removed: impl IntoIterator<Item = String>,
+    ) {
+        for id in removed {
+            self.remove(&id);
+        }
+        for (id, published, sketch) in written {
+            if self.days.contains(&day_of(published)) {
+                self.insert(id, published, sketch);
+            } else {
+                self.remove(&id);
+            }
+        }
+    }
+
     /// Forgets story `id` (its band slots stay, pointing at nothing).
     pub fn remove(&mut self, id: &str) {
         if let Some(slot) = self.by_id.remove(id) {
@@ -181,5 +202,46 @@ mod tests {
         index.remove("a");
         index.insert("b".to_owned(), at(20), sketch);
         assert!(index.candidates(&copy, at(1), window).is_empty());
+    }
+
+    #[test]
+    fn changes_from_elsewhere_update_loaded_days_and_forget_the_rest() {
+        let window = TimeDelta::days(1);
+        let sketch = Sketch::of("标题", TEXT).expect("sketch");
+        let copy =
+            Sketch::of("另一标题", &format!("{TEXT}（来源：四川经济日报）")).expect("sketch");
+        let mut index = NearIndex::default();
+        index.load(
+            at(0),
+            vec![
+                ("gone".to_owned(), at(0), sketch.clone()),
+                ("leaves".to_owned(), at(0), sketch.clone()),
+            ],
+        );
+        let found = |index: &NearIndex| -> Vec<String> {
+            let mut ids: Vec<String> = index
+                .candidates(&copy, at(0), window)
+                .iter()
+                .map(|c| c.id.to_owned())
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(found(&index), ["gone", "leaves"]);
+        index.apply_changes(
+            vec![
+                // Written on a loaded day: in. Moved to a day not loaded: out (read with it).
+                ("arrived".to_owned(), at(0), sketch.clone()),
+                ("leaves".to_owned(), at(5), sketch.clone()),
+                ("elsewhere".to_owned(), at(5), sketch),
+            ],
+            vec!["gone".to_owned()],
+        );
+        assert_eq!(found(&index), ["arrived"]);
+        assert_eq!(
+            index.missing_days(at(5), window).len(),
+            3,
+            "day 5 is still to read"
+        );
     }
 }

@@ -24,6 +24,17 @@ pub trait Backend: fmt::Debug + Send + Sync {
     /// see [`Backend::tombstone`]).
     fn find(&self, key: &ItemKey) -> Result<Option<String>, StoreError>;
 
+    /// The id of the story stored under the first of `keys` the store knows, if any: what
+    /// [`Backend::find`] gives for each key in turn, in one lookup where the engine can.
+    fn find_first(&self, keys: &[ItemKey]) -> Result<Option<String>, StoreError> {
+        for key in keys {
+            if let Some(id) = self.find(key)? {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
+    }
+
     /// The story with this id, if any.
     fn get(&self, id: &str) -> Result<Option<Item>, StoreError>;
 

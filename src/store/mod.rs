@@ -67,7 +67,7 @@ pub use self::near::SketchEntry;
 pub use self::postgres::{PgStore, SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION};
 pub use self::prune::{Pruned, Tombstone};
 pub use self::records::{Counts, Record};
-pub use self::sharing::{Sharing, WriteGuard};
+pub use self::sharing::{REMOVALS_KEPT, Sharing, SketchChanges, WriteGuard};
 
 use crate::dedup::Sketch;
 use crate::model::{Item, ItemKey};

@@ -11,7 +11,23 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::StoreError;
+use super::{SketchEntry, StoreError};
+
+/// How long a store remembers that a sketch was removed. A writer whose last look at the
+/// changes is older than half of it reads its near-duplicate window afresh instead.
+pub const REMOVALS_KEPT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The near-duplicate sketches changed since a mark: what a writer needs to bring its cached
+/// window up to date after other processes wrote.
+#[derive(Debug, Default)]
+pub struct SketchChanges {
+    /// Sketches written or moved to another date since the mark, in the order of the changes.
+    pub written: Vec<SketchEntry>,
+    /// Ids whose sketch was removed since the mark.
+    pub removed: Vec<String>,
+    /// The mark to ask from next time: the newest change seen.
+    pub mark: i64,
+}
 
 /// Leases on hosts and the write lock, shared by every worker of one store.
 pub trait Sharing: Send + Sync {
@@ -46,6 +62,11 @@ pub trait Sharing: Send + Sync {
     /// generation stored in the database and returns the new value (a process whose previous
     /// generation + 1 equals it knows nobody else wrote since).
     fn lock_writes(&self) -> Result<Box<dyn WriteGuard>, StoreError>;
+
+    /// The sketches changed since `since` (a mark from an earlier answer), or, with `None`,
+    /// no changes and the mark of the newest change so far. Asked under the write lock, when
+    /// every change of every other writer is committed.
+    fn sketch_changes(&self, since: Option<i64>) -> Result<SketchChanges, StoreError>;
 }
 
 /// The write lock of [`Sharing::lock_writes`], held until dropped.

@@ -16,7 +16,7 @@ use beatwire::dedup::sketch::{SIMILAR, Sketch};
 use beatwire::model::{Outlet, RawItem};
 use beatwire::normalise::html_to_text;
 use beatwire::normalise::item::{ItemContext, normalise_item};
-use beatwire::store;
+use beatwire::store::{self, SharedStore};
 
 /// One labelled fixture story.
 #[derive(Debug, Clone)]
@@ -98,21 +98,21 @@ fn pairwise(labels: &[String], found: &[String]) -> (f64, f64, usize, usize, usi
     (precision, recall, merged, same, both)
 }
 
-#[test]
-fn labelled_near_duplicates_merge_and_look_alikes_do_not() {
-    let stories = read_fixtures();
-    assert!(stories.len() >= 12, "the labelled set is there");
-    let dir = tempfile::tempdir().unwrap();
-    let store = store::open(&store::Location::Sled(dir.path().join("beatwire.sled"))).unwrap();
-    let mut writer = Writer::new(store.clone(), std::time::Duration::from_secs(7 * 86_400));
+/// Commits each labelled story, in date order, through the real identity step: story `i` by
+/// `writers[i % writers.len()]` (each a process of its own on one store). Returns the id of
+/// the stored story each fixture ended up in, read back from the stories' provenance.
+fn store_labelled(
+    stories: &[Labelled],
+    writers: &mut [Writer],
+    store: &SharedStore,
+) -> Vec<String> {
     let now = Utc.with_ymd_and_hms(2018, 12, 27, 0, 0, 0).unwrap();
-
-    for labelled in &stories {
+    for (i, labelled) in stories.iter().enumerate() {
         let outlet = Outlet {
             name: labelled.outlet.clone(),
             url: None,
         };
-        let base = Url::parse(&labelled.link).unwrap();
+        let base = Url::parse(&labelled.link).expect("a fixture's link");
         let ctx = ItemContext {
             source: &labelled.source,
             outlet: &outlet,
@@ -129,31 +129,29 @@ fn labelled_near_duplicates_merge_and_look_alikes_do_not() {
             published: Some(labelled.published),
             ..Default::default()
         };
-        let stories = [normalise_item(&raw, &ctx).unwrap()];
+        let normalised = [normalise_item(&raw, &ctx).expect("normalised")];
         let (keys, guids) = identity::document_keys(
             Some(store.as_ref()),
             &labelled.source,
             &HostAliases::default(),
-            &stories,
+            &normalised,
         )
-        .unwrap();
-        let [story] = stories;
+        .expect("keys");
+        let [story] = normalised;
         let keyed = vec![Keyed {
             story,
             keys: keys[0].clone(),
         }];
-        identity::apply(&mut writer, &labelled.source, guids, keyed, now).unwrap();
+        let writer = &mut writers[i % writers.len()];
+        identity::apply(writer, &labelled.source, guids, keyed, now).expect("committed");
     }
-
-    // Which stored story each fixture ended up in, read back from the stories' provenance.
     let mut story_of_link: BTreeMap<String, String> = BTreeMap::new();
-    for item in store.latest(usize::MAX).unwrap() {
+    for item in store.latest(usize::MAX).expect("latest") {
         for copy in item.sightings().iter() {
             story_of_link.insert(copy.link.clone(), item.id.clone());
         }
     }
-    let labels: Vec<String> = stories.iter().map(|s| s.cluster.clone()).collect();
-    let found: Vec<String> = stories
+    stories
         .iter()
         .map(|s| {
             story_of_link
@@ -161,7 +159,20 @@ fn labelled_near_duplicates_merge_and_look_alikes_do_not() {
                 .cloned()
                 .unwrap_or_else(|| panic!("{} is in no stored story", s.file))
         })
-        .collect();
+        .collect()
+}
+
+/// A week: the window a beat compares copies within.
+const WINDOW: std::time::Duration = std::time::Duration::from_secs(7 * 86_400);
+
+#[test]
+fn labelled_near_duplicates_merge_and_look_alikes_do_not() {
+    let stories = read_fixtures();
+    assert!(stories.len() >= 12, "the labelled set is there");
+    let dir = tempfile::tempdir().unwrap();
+    let store = store::open(&store::Location::Sled(dir.path().join("beatwire.sled"))).unwrap();
+    let found = store_labelled(&stories, &mut [Writer::new(store.clone(), WINDOW)], &store);
+    let labels: Vec<String> = stories.iter().map(|s| s.cluster.clone()).collect();
     let (precision, recall, merged, same, both) = pairwise(&labels, &found);
     println!(
         "near-duplicate fixtures: {} stories, {} clusters, {} stored; pairs: {same} labelled same, {merged} merged, {both} both; precision {precision:.3}, recall {recall:.3}",
@@ -199,4 +210,30 @@ fn labelled_near_duplicates_merge_and_look_alikes_do_not() {
     assert!(most_distinct < SIMILAR && least_same >= SIMILAR);
     assert_eq!(precision, 1.0, "no look-alike may merge");
     assert!(recall >= 0.95, "recall {recall}");
+}
+
+/// Two processes committing in turn to one PostgreSQL store: each writer's cached sketches
+/// must follow what the other stored (the changes since its last turn), so the stories end up
+/// merged exactly as one writer on sled merges them. A writer that kept its first look at the
+/// window would miss the copies the other stored after it.
+#[test]
+fn two_writers_on_one_postgres_store_merge_exactly_as_one_does() {
+    let Some(database) = crate::common::postgres::TestDatabase::create() else {
+        return;
+    };
+    let stories = read_fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let sled = store::open(&store::Location::Sled(dir.path().join("beatwire.sled"))).unwrap();
+    let alone = store_labelled(&stories, &mut [Writer::new(sled.clone(), WINDOW)], &sled);
+
+    let location = store::Location::Postgres(database.url.clone());
+    let (one, two) = (
+        store::open(&location).unwrap(),
+        store::open(&location).unwrap(),
+    );
+    let mut writers = [Writer::new(one.clone(), WINDOW), Writer::new(two, WINDOW)];
+    let shared = store_labelled(&stories, &mut writers, &one);
+    assert_eq!(shared, alone);
+    let stored = |s: &SharedStore| s.latest(usize::MAX).unwrap();
+    assert_eq!(stored(&one), stored(&sled));
 }

@@ -80,12 +80,14 @@ fn postgres_of_a_newer_schema_is_refused() {
     drop(store::open(&location).expect("reopen"));
     execute(
         &database.url,
-        "DO $$ BEGIN
-             IF (SELECT count(*) FROM schema_migrations) <> 1 THEN
-                 RAISE EXCEPTION 'migrations recorded twice';
-             END IF;
-         END $$;
-         INSERT INTO schema_migrations (version) VALUES (99);",
+        &format!(
+            "DO $$ BEGIN
+                 IF (SELECT count(*) FROM schema_migrations) <> {POSTGRES_SCHEMA_VERSION} THEN
+                     RAISE EXCEPTION 'migrations recorded twice';
+                 END IF;
+             END $$;
+             INSERT INTO schema_migrations (version) VALUES (99);"
+        ),
     )
     .expect("a newer version recorded");
     let error = store::open(&location).expect_err("schema 99 is not ours");
@@ -109,13 +111,49 @@ fn postgres_opened_by_several_at_once_is_migrated_once() {
     }
     execute(
         &database.url,
-        "DO $$ BEGIN
-             IF (SELECT count(*) FROM schema_migrations) <> 1 THEN
-                 RAISE EXCEPTION 'migrated more than once';
-             END IF;
-         END $$;",
+        &format!(
+            "DO $$ BEGIN
+                 IF (SELECT count(*) FROM schema_migrations) <> {POSTGRES_SCHEMA_VERSION} THEN
+                     RAISE EXCEPTION 'migrated more than once';
+                 END IF;
+             END $$;"
+        ),
     )
-    .expect("one migration recorded");
+    .expect("each migration recorded once");
+}
+
+#[test]
+fn postgres_of_the_first_schema_is_migrated_and_keeps_its_stories() {
+    let Some(database) = TestDatabase::create() else {
+        return;
+    };
+    // A store as the first schema left it: one story with a sketch.
+    let first = include_str!("../../src/store/postgres/migrations/0001_init.sql");
+    execute(
+        &database.url,
+        &format!(
+            "CREATE TABLE schema_migrations (
+                 version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now());
+             {first}
+             INSERT INTO schema_migrations (version) VALUES (1);"
+        ),
+    )
+    .expect("schema 1");
+    let location = Location::Postgres(database.url.clone());
+    let store = store::open(&location).expect("schema 1 is migrated on open");
+    let sharing = store.sharing().expect("shares");
+    let mark = sharing
+        .sketch_changes(None)
+        .expect("changes are numbered")
+        .mark;
+    let story = crate::stories::item("s1", crate::stories::at(1_000));
+    let sketch = beatwire::dedup::Sketch::of("标题", crate::stories::TEXT).expect("a sketch");
+    store
+        .put_new_story(&story, &[], Some(&sketch))
+        .expect("a story written after the migration");
+    let changes = sharing.sketch_changes(Some(mark)).expect("changes");
+    assert_eq!(changes.written.len(), 1);
+    assert_eq!(store.get("s1").expect("get"), Some(story));
 }
 
 #[test]

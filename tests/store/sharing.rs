@@ -212,3 +212,69 @@ fn two_write_locks_exclude_each_other_and_generations_increase() {
     assert_eq!(third.generation(), held_at + 2);
     drop(third);
 }
+
+#[test]
+fn sketch_changes_since_a_mark_are_the_writes_moves_and_removals_after_it() {
+    use beatwire::dedup::Sketch;
+    use beatwire::store::SketchWrite;
+
+    use crate::stories::{TEXT, at, item};
+
+    let Some(f) = harness::postgres() else {
+        return;
+    };
+    let store = f.store.as_ref();
+    let sharing = store.sharing().expect("shares");
+    let sketch = |title: &str| Sketch::of(title, TEXT).expect("long enough for a sketch");
+    let ids = |entries: &[beatwire::store::SketchEntry]| -> Vec<String> {
+        entries.iter().map(|e| e.id.clone()).collect()
+    };
+    for id in ["kept", "moved", "cleared", "removed"] {
+        store
+            .put_new_story(&item(id, at(1_000)), &[], Some(&sketch(id)))
+            .expect("put");
+    }
+    let start = sharing.sketch_changes(None).expect("a mark");
+    assert!(start.written.is_empty() && start.removed.is_empty());
+    assert!(start.mark > 0);
+    assert!(
+        sharing
+            .sketch_changes(Some(start.mark))
+            .expect("none")
+            .written
+            .is_empty(),
+        "nothing changed since the mark"
+    );
+
+    store
+        .put_story(&item("moved", at(90_000)), &[], SketchWrite::Keep)
+        .expect("moved");
+    store
+        .put_story(&item("cleared", at(1_000)), &[], SketchWrite::Clear)
+        .expect("cleared");
+    store.remove("removed", at(2_000)).expect("removed");
+    store
+        .put_new_story(&item("new", at(1_000)), &[], Some(&sketch("new")))
+        .expect("new");
+
+    let changes = sharing.sketch_changes(Some(start.mark)).expect("changes");
+    assert_eq!(ids(&changes.written), ["moved", "new"]);
+    assert_eq!(
+        changes.written[0].published,
+        at(90_000),
+        "the moved sketch's new date"
+    );
+    assert_eq!(changes.removed, ["cleared", "removed"]);
+    assert!(changes.mark > start.mark);
+    // From the newest mark, nothing; and pruning removes sketches as removals too.
+    assert!(
+        sharing
+            .sketch_changes(Some(changes.mark))
+            .expect("none")
+            .removed
+            .is_empty()
+    );
+    store.prune(at(50_000), at(3_000)).expect("prune");
+    let pruned = sharing.sketch_changes(Some(changes.mark)).expect("pruned");
+    assert_eq!(pruned.removed, ["kept", "new"]);
+}

@@ -50,11 +50,12 @@ fn link(id: &str) -> ItemKey {
     ItemKey::Link(format!("https://example.com/jjxz/{id}.html"))
 }
 
-const TEXT: &str = "重庆经济协作区第二十次市长联席会在自贡召开，云、贵、川、渝等4省市20个成员市(区)的代表分别做了交流发言。自贡市委副书记、市长何树平出席会议并致辞，重庆市发改委副巡视员周韶晖，四川省发改委二级巡视员彭跃，四川省经济合作局党组成员、副局长刘瑛等出席会议。自贡市委副书记李国贵主持会议。";
+pub const TEXT: &str = "重庆经济协作区第二十次市长联席会在自贡召开，云、贵、川、渝等4省市20个成员市(区)的代表分别做了交流发言。自贡市委副书记、市长何树平出席会议并致辞，重庆市发改委副巡视员周韶晖，四川省发改委二级巡视员彭跃，四川省经济合作局党组成员、副局长刘瑛等出席会议。自贡市委副书记李国贵主持会议。";
 
 both!(
     a_story_round_trips_with_its_chinese_text,
     keys_lead_to_the_latest_story_they_were_given_to,
+    the_first_known_key_in_the_order_given_decides,
     a_redated_story_moves_in_the_time_index,
     ties_are_broken_by_id_bytes_and_limit_is_kept,
     nanoseconds_are_kept_and_ordered,
@@ -110,6 +111,26 @@ fn keys_lead_to_the_latest_story_they_were_given_to(f: &Fixture) {
     assert_eq!(store.find(&shared).expect("find").as_deref(), Some("b"));
     // Keys are never removed: a's own key still leads to it.
     assert_eq!(store.find(&link("a")).expect("find").as_deref(), Some("a"));
+}
+
+fn the_first_known_key_in_the_order_given_decides(f: &Fixture) {
+    let store = f.store.as_ref();
+    store
+        .put_new_story(&item("a", at(SEED)), &[link("a")], None)
+        .expect("put a");
+    store
+        .put_new_story(&item("b", at(SEED)), &[link("b")], None)
+        .expect("put b");
+    let first = |keys: &[ItemKey]| store.find_first(keys).expect("find_first");
+    assert_eq!(first(&[link("b"), link("a")]).as_deref(), Some("b"));
+    assert_eq!(first(&[link("a"), link("b")]).as_deref(), Some("a"));
+    // Unknown keys before a known one are passed over; none known, or none given: none.
+    assert_eq!(
+        first(&[link("x"), link("y"), link("a")]).as_deref(),
+        Some("a")
+    );
+    assert_eq!(first(&[link("x"), link("y")]), None);
+    assert_eq!(first(&[]), None);
 }
 
 fn a_redated_story_moves_in_the_time_index(f: &Fixture) {

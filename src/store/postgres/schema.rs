@@ -11,10 +11,13 @@ use super::Db;
 use crate::store::StoreError;
 
 /// Every migration, by version, oldest first.
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("migrations/0001_init.sql")),
+    (2, include_str!("migrations/0002_sketch_changes.sql")),
+];
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// The advisory lock key taken while migrating ("beatwire" as ASCII).
 const MIGRATION_LOCK: i64 = 0x6265_6174_7769_7265;

@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Object;
+use tokio_postgres::SimpleQueryMessage;
 
 use super::bridge::Bridge;
-use super::{Db, PgStore};
-use crate::store::{Sharing, StoreError, WriteGuard};
+use super::{Db, PgStore, stories};
+use crate::store::error::corrupt;
+use crate::store::{Sharing, SketchChanges, StoreError, WriteGuard};
 
 /// The advisory lock key of the write lock ("bw-write" as ASCII).
 const WRITE_LOCK: i64 = 0x6277_2d77_7269_7465;
@@ -78,6 +80,10 @@ impl Sharing for PgStore {
         })
     }
 
+    fn sketch_changes(&self, since: Option<i64>) -> Result<SketchChanges, StoreError> {
+        self.run(move |db| stories::sketch_changes(db, since))
+    }
+
     fn lock_writes(&self) -> Result<Box<dyn WriteGuard>, StoreError> {
         let (client, generation) = self.run(lock)?;
         Ok(Box::new(PgWriteGuard {
@@ -134,24 +140,36 @@ async fn claim(
     Ok(claimed)
 }
 
-/// Takes the write lock on a connection of its own and bumps the write generation.
+/// Takes the write lock on a connection of its own and bumps the write generation: one round
+/// trip (two statements sent as one simple query, run in order).
 async fn lock(db: Db) -> Result<(Object, i64), StoreError> {
     let client = db.client().await?;
-    client
-        .batch_execute(&format!("SELECT pg_advisory_lock({WRITE_LOCK})"))
-        .await?;
-    let bumped = client
-        .query_one(
-            "UPDATE write_generation SET generation = generation + 1 RETURNING generation",
-            &[],
-        )
+    let answered = client
+        .simple_query(&format!(
+            "SELECT pg_advisory_lock({WRITE_LOCK});
+             UPDATE write_generation SET generation = generation + 1 RETURNING generation"
+        ))
         .await;
-    match bumped {
-        Ok(row) => Ok((client, row.get(0))),
+    let generation = answered.map_err(StoreError::from).and_then(|messages| {
+        messages
+            .iter()
+            .rev()
+            .find_map(|message| match message {
+                SimpleQueryMessage::Row(row) => row.get(0),
+                _ => None,
+            })
+            .ok_or_else(|| corrupt("write generation".into(), "no row"))
+            .and_then(|text| {
+                text.parse::<i64>()
+                    .map_err(|e| corrupt("write generation".into(), e))
+            })
+    });
+    match generation {
+        Ok(generation) => Ok((client, generation)),
         Err(e) => {
-            // The lock is held by this session: end it rather than pool it.
+            // The lock may be held by this session: end it rather than pool it.
             drop(Object::take(client));
-            Err(e.into())
+            Err(e)
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Stories in PostgreSQL: writing one (one transaction: the story, its keys, its sketch),
+//! Stories in PostgreSQL: writing one (one statement: the story, its keys, its sketch),
 //! reading them back in sled's order, the near-duplicate window, removing and pruning.
 //!
 //! Must not: encode a story differently from sled (`codec.rs` does it for both), or order
@@ -10,18 +10,73 @@ use super::Db;
 use crate::dedup::Sketch;
 use crate::model::{Item, ItemKey};
 use crate::store::error::{decode, encode};
-use crate::store::{Pruned, SketchEntry, SketchWrite, StoreError, Tombstone, codec};
+use crate::store::sharing::REMOVALS_KEPT;
+use crate::store::{Pruned, SketchChanges, SketchEntry, SketchWrite, StoreError, Tombstone, codec};
 
-/// A story's row, replacing what was stored under its id: id, seconds, nanoseconds, bytes.
-pub(super) const UPSERT_STORY: &str = "INSERT INTO stories (id, published_s, published_ns, value)
+/// The SQL of a story's row, replacing what was stored under its id: id, seconds,
+/// nanoseconds, bytes. A macro so that the one-statement write below is built from the same
+/// text at compile time.
+macro_rules! upsert_story {
+    () => {
+        "INSERT INTO stories (id, published_s, published_ns, value)
      VALUES ($1, $2, $3, $4)
      ON CONFLICT (id) DO UPDATE SET published_s = EXCLUDED.published_s,
-         published_ns = EXCLUDED.published_ns, value = EXCLUDED.value";
+         published_ns = EXCLUDED.published_ns, value = EXCLUDED.value"
+    };
+}
 
-/// A story's sketch, replacing its old one: id, seconds, sketch bytes.
-pub(super) const UPSERT_SKETCH: &str = "INSERT INTO sketches (id, published_s, sketch)
+/// The SQL of a story's sketch, replacing its old one: id, seconds, sketch bytes.
+macro_rules! upsert_sketch {
+    () => {
+        "INSERT INTO sketches (id, published_s, sketch)
      VALUES ($1, $2, $3)
-     ON CONFLICT (id) DO UPDATE SET published_s = EXCLUDED.published_s, sketch = EXCLUDED.sketch";
+     ON CONFLICT (id) DO UPDATE SET published_s = EXCLUDED.published_s, sketch = EXCLUDED.sketch"
+    };
+}
+
+/// The story and its keys (`$5`, a `bytea[]`), then, in the statements that follow, its sketch:
+/// one statement, so one round trip, atomic on its own. Every data-modifying part of a `WITH`
+/// runs to completion whether or not the final `SELECT` reads it.
+macro_rules! story_and_keys {
+    () => {
+        concat!(
+            "WITH story AS (",
+            upsert_story!(),
+            " RETURNING 1),
+     keys AS (INSERT INTO story_keys (key, id) SELECT k, $1 FROM unnest($5::bytea[]) AS k
+         ON CONFLICT (key) DO UPDATE SET id = EXCLUDED.id RETURNING 1),"
+        )
+    };
+}
+
+/// A story's row: see [`upsert_story`].
+pub(super) const UPSERT_STORY: &str = upsert_story!();
+
+/// A story's sketch: see [`upsert_sketch`].
+pub(super) const UPSERT_SKETCH: &str = upsert_sketch!();
+
+/// A story, its keys and a new sketch (`$6`).
+const PUT_SETTING_SKETCH: &str = concat!(
+    story_and_keys!(),
+    " sketch AS (INSERT INTO sketches (id, published_s, sketch) VALUES ($1, $2, $6)
+         ON CONFLICT (id) DO UPDATE SET published_s = EXCLUDED.published_s,
+             sketch = EXCLUDED.sketch RETURNING 1)
+     SELECT 1"
+);
+
+/// A story and its keys, its sketch (if any) moved to the story's date.
+const PUT_KEEPING_SKETCH: &str = concat!(
+    story_and_keys!(),
+    " sketch AS (UPDATE sketches SET published_s = $2 WHERE id = $1 RETURNING 1)
+     SELECT 1"
+);
+
+/// A story and its keys, without a sketch.
+const PUT_CLEARING_SKETCH: &str = concat!(
+    story_and_keys!(),
+    " sketch AS (DELETE FROM sketches WHERE id = $1 RETURNING 1)
+     SELECT 1"
+);
 
 /// What a write does to the story's sketch, owned so it can go to the store's runtime.
 #[derive(Debug)]
@@ -68,45 +123,46 @@ impl StoryWrite {
     }
 }
 
+/// Writes a story, its keys and its sketch in one statement (one round trip).
 pub(super) async fn put(db: Db, write: StoryWrite) -> Result<(), StoreError> {
-    let mut client = db.client().await?;
-    let tx = client.transaction().await?;
-    let story = tx.prepare_cached(UPSERT_STORY).await?;
-    let id = &write.id;
-    tx.execute(
-        &story,
-        &[id, &write.published_s, &write.published_ns, &write.value],
-    )
-    .await?;
-    if !write.keys.is_empty() {
-        let keys = tx
-            .prepare_cached(
-                "INSERT INTO story_keys (key, id) SELECT k, $2 FROM unnest($1::bytea[]) AS k
-                 ON CONFLICT (key) DO UPDATE SET id = EXCLUDED.id",
-            )
-            .await?;
-        tx.execute(&keys, &[&write.keys, id]).await?;
-    }
+    let client = db.client().await?;
+    let (id, keys) = (&write.id, &write.keys);
+    let (seconds, nanos, value) = (&write.published_s, &write.published_ns, &write.value);
     match &write.sketch {
         SketchOp::Set(sketch) => {
-            let set = tx.prepare_cached(UPSERT_SKETCH).await?;
-            tx.execute(&set, &[id, &write.published_s, sketch]).await?;
+            let statement = client.prepare_cached(PUT_SETTING_SKETCH).await?;
+            client
+                .execute(&statement, &[id, seconds, nanos, value, keys, sketch])
+                .await?
         }
         SketchOp::Keep => {
-            let moved = tx
-                .prepare_cached("UPDATE sketches SET published_s = $2 WHERE id = $1")
-                .await?;
-            tx.execute(&moved, &[id, &write.published_s]).await?;
+            let statement = client.prepare_cached(PUT_KEEPING_SKETCH).await?;
+            client
+                .execute(&statement, &[id, seconds, nanos, value, keys])
+                .await?
         }
         SketchOp::Clear => {
-            let clear = tx
-                .prepare_cached("DELETE FROM sketches WHERE id = $1")
-                .await?;
-            tx.execute(&clear, &[id]).await?;
+            let statement = client.prepare_cached(PUT_CLEARING_SKETCH).await?;
+            client
+                .execute(&statement, &[id, seconds, nanos, value, keys])
+                .await?
         }
-    }
-    tx.commit().await?;
+    };
     Ok(())
+}
+
+/// The id under the first of `keys` (in their order) that is stored: one query.
+pub(super) async fn find_first(db: Db, keys: Vec<Vec<u8>>) -> Result<Option<String>, StoreError> {
+    let client = db.client().await?;
+    let statement = client
+        .prepare_cached(
+            "SELECT s.id FROM unnest($1::bytea[]) WITH ORDINALITY AS k (key, place)
+             JOIN story_keys s ON s.key = k.key
+             ORDER BY k.place LIMIT 1",
+        )
+        .await?;
+    let row = client.query_opt(&statement, &[&keys]).await?;
+    Ok(row.map(|row| row.get(0)))
 }
 
 pub(super) async fn find(db: Db, key: Vec<u8>) -> Result<Option<String>, StoreError> {
@@ -171,23 +227,67 @@ pub(super) async fn sketches_between(
     let rows = client
         .query(&statement, &[&from.timestamp(), &to.timestamp()])
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let seconds: i64 = row.get(0);
-        let id: String = row.get(1);
-        let bytes: Vec<u8> = row.get(2);
-        let Some(sketch) = Sketch::from_bytes(&bytes) else {
-            tracing::warn!(item = %id, "damaged near-duplicate sketch skipped");
-            continue;
-        };
-        let published = Utc.timestamp_opt(seconds, 0).single().unwrap_or_default();
-        out.push(SketchEntry {
-            published,
-            id,
-            sketch,
-        });
-    }
-    Ok(out)
+    Ok(rows
+        .iter()
+        .filter_map(|row| sketch_entry(row.get(0), row.get(1), row.get(2)))
+        .collect())
+}
+
+/// A sketch's row as an entry; `None` (said in the log) when its bytes are damaged.
+fn sketch_entry(seconds: i64, id: String, bytes: &[u8]) -> Option<SketchEntry> {
+    let Some(sketch) = Sketch::from_bytes(bytes) else {
+        tracing::warn!(item = %id, "damaged near-duplicate sketch skipped");
+        return None;
+    };
+    let published = Utc.timestamp_opt(seconds, 0).single().unwrap_or_default();
+    Some(SketchEntry {
+        published,
+        id,
+        sketch,
+    })
+}
+
+/// See [`Sharing::sketch_changes`](crate::store::Sharing::sketch_changes).
+pub(super) async fn sketch_changes(
+    db: Db,
+    since: Option<i64>,
+) -> Result<SketchChanges, StoreError> {
+    let client = db.client().await?;
+    let newest = client
+        .prepare_cached(
+            "SELECT greatest(
+                 (SELECT max(changed) FROM sketches), (SELECT max(changed) FROM sketch_removals))",
+        )
+        .await?;
+    let newest: Option<i64> = client.query_one(&newest, &[]).await?.get(0);
+    let mut changes = SketchChanges {
+        mark: newest.unwrap_or(0),
+        ..SketchChanges::default()
+    };
+    let Some(since) = since else {
+        return Ok(changes);
+    };
+    let written = client
+        .prepare_cached(
+            "SELECT published_s, id, sketch FROM sketches WHERE changed > $1 ORDER BY changed",
+        )
+        .await?;
+    changes.written = client
+        .query(&written, &[&since])
+        .await?
+        .iter()
+        .filter_map(|row| sketch_entry(row.get(0), row.get(1), row.get(2)))
+        .collect();
+    let removed = client
+        .prepare_cached("SELECT id FROM sketch_removals WHERE changed > $1 ORDER BY changed")
+        .await?;
+    changes.removed = client
+        .query(&removed, &[&since])
+        .await?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    Ok(changes)
 }
 
 pub(super) async fn tombstone(db: Db, id: String) -> Result<Option<Tombstone>, StoreError> {
@@ -293,6 +393,10 @@ pub(super) async fn prune(
     if !ids.is_empty() {
         bury(&tx, &ids, &stones).await?;
     }
+    let forget = tx
+        .prepare_cached("DELETE FROM sketch_removals WHERE at < now() - make_interval(secs => $1)")
+        .await?;
+    tx.execute(&forget, &[&REMOVALS_KEPT.as_secs_f64()]).await?;
     tx.commit().await?;
     pruned.stories = ids.len();
     Ok(pruned)
