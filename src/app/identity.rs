@@ -203,18 +203,32 @@ fn judge(
     let links = dedup::usable_links(identities, &guids);
     /// The story a link leads to (when this source has a copy in it) and that copy's guid.
     type LinkedCopy = (String, Option<String>);
+    // Every guid and link of the document looked up at once: for story i, slot 2i is its
+    // guid's key and 2i + 1 its link's.
+    let wanted: Vec<Option<ItemKey>> = guids
+        .iter()
+        .zip(&links)
+        .flat_map(|(guid, link)| {
+            [
+                guid.map(|guid| ItemKey::Guid {
+                    source: source.to_owned(),
+                    guid: guid.to_owned(),
+                }),
+                link.map(|link| ItemKey::Link(link.to_owned())),
+            ]
+        })
+        .collect();
+    let keys: Vec<ItemKey> = wanted.iter().flatten().cloned().collect();
+    let mut answers = store.find_each(&keys)?.into_iter();
+    let mut ids: Vec<Option<String>> = wanted
+        .iter()
+        .map(|key| key.as_ref().and_then(|_| answers.next().flatten()))
+        .collect();
     let mut found: Vec<(Option<String>, Option<LinkedCopy>)> = Vec::new();
-    for (link, guid) in links.iter().zip(&guids) {
-        let by_guid = match guid {
-            Some(guid) => store.find(&ItemKey::Guid {
-                source: source.to_owned(),
-                guid: (*guid).to_owned(),
-            })?,
-            None => None,
-        };
+    for pair in ids.chunks_exact_mut(2) {
+        let by_guid = pair[0].take();
         let mut by_link = None;
-        if let Some(link) = *link
-            && let Some(id) = store.find(&ItemKey::Link(link.to_owned()))?
+        if let Some(id) = pair[1].take()
             && let Some(story) = store.get(&id)?
             && let Some(copy) = copy_from(&story, source)
         {

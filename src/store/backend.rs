@@ -24,6 +24,12 @@ pub trait Backend: fmt::Debug + Send + Sync {
     /// see [`Backend::tombstone`]).
     fn find(&self, key: &ItemKey) -> Result<Option<String>, StoreError>;
 
+    /// What [`Backend::find`] gives for each of `keys`, in their order: in one lookup where
+    /// the engine can.
+    fn find_each(&self, keys: &[ItemKey]) -> Result<Vec<Option<String>>, StoreError> {
+        keys.iter().map(|key| self.find(key)).collect()
+    }
+
     /// The id of the story stored under the first of `keys` the store knows, if any: what
     /// [`Backend::find`] gives for each key in turn, in one lookup where the engine can.
     fn find_first(&self, keys: &[ItemKey]) -> Result<Option<String>, StoreError> {

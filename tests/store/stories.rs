@@ -55,7 +55,7 @@ pub const TEXT: &str = "重庆经济协作区第二十次市长联席会在自�
 both!(
     a_story_round_trips_with_its_chinese_text,
     keys_lead_to_the_latest_story_they_were_given_to,
-    the_first_known_key_in_the_order_given_decides,
+    keys_are_looked_up_in_the_order_given,
     a_redated_story_moves_in_the_time_index,
     ties_are_broken_by_id_bytes_and_limit_is_kept,
     nanoseconds_are_kept_and_ordered,
@@ -113,7 +113,7 @@ fn keys_lead_to_the_latest_story_they_were_given_to(f: &Fixture) {
     assert_eq!(store.find(&link("a")).expect("find").as_deref(), Some("a"));
 }
 
-fn the_first_known_key_in_the_order_given_decides(f: &Fixture) {
+fn keys_are_looked_up_in_the_order_given(f: &Fixture) {
     let store = f.store.as_ref();
     store
         .put_new_story(&item("a", at(SEED)), &[link("a")], None)
@@ -131,6 +131,13 @@ fn the_first_known_key_in_the_order_given_decides(f: &Fixture) {
     );
     assert_eq!(first(&[link("x"), link("y")]), None);
     assert_eq!(first(&[]), None);
+    // Each key's answer in the order given, a key given twice answered twice.
+    let each = store
+        .find_each(&[link("x"), link("b"), link("a"), link("b")])
+        .expect("find_each");
+    let each: Vec<Option<&str>> = each.iter().map(Option::as_deref).collect();
+    assert_eq!(each, [None, Some("b"), Some("a"), Some("b")]);
+    assert!(store.find_each(&[]).expect("none asked").is_empty());
 }
 
 fn a_redated_story_moves_in_the_time_index(f: &Fixture) {

@@ -162,6 +162,11 @@ impl Backend for PgStore {
         self.run(|db| stories::find(db, key))
     }
 
+    fn find_each(&self, keys: &[ItemKey]) -> Result<Vec<Option<String>>, StoreError> {
+        let keys: Vec<Vec<u8>> = keys.iter().map(ItemKey::to_bytes).collect();
+        self.run(|db| stories::find_each(db, keys))
+    }
+
     fn find_first(&self, keys: &[ItemKey]) -> Result<Option<String>, StoreError> {
         let keys: Vec<Vec<u8>> = keys.iter().map(ItemKey::to_bytes).collect();
         self.run(|db| stories::find_first(db, keys))

@@ -151,6 +151,23 @@ pub(super) async fn put(db: Db, write: StoryWrite) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The id under each of `keys`, in their order: one query.
+pub(super) async fn find_each(
+    db: Db,
+    keys: Vec<Vec<u8>>,
+) -> Result<Vec<Option<String>>, StoreError> {
+    let client = db.client().await?;
+    let statement = client
+        .prepare_cached(
+            "SELECT s.id FROM unnest($1::bytea[]) WITH ORDINALITY AS k (key, place)
+             LEFT JOIN story_keys s ON s.key = k.key
+             ORDER BY k.place",
+        )
+        .await?;
+    let rows = client.query(&statement, &[&keys]).await?;
+    Ok(rows.iter().map(|row| row.get(0)).collect())
+}
+
 /// The id under the first of `keys` (in their order) that is stored: one query.
 pub(super) async fn find_first(db: Db, keys: Vec<Vec<u8>>) -> Result<Option<String>, StoreError> {
     let client = db.client().await?;
