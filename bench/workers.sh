@@ -4,7 +4,9 @@
 # `beatwire run` processes started together on one fresh PostgreSQL database, and by one
 # process on a fresh sled store. For each: wall time, sources per second, stories written per
 # second, and the bound set by the sites' delay and the requests in flight (CONCURRENCY per
-# worker, per_host 1); and whether every source was fetched exactly once.
+# worker, per_host 1); whether every source was fetched exactly once; and, on PostgreSQL, the
+# transactions committed per source (from pg_stat_database: a count that, unlike the times,
+# does not depend on what else the machine is doing).
 #
 #   bench/workers.sh [SOURCES] [HOSTS] [DELAY_MS] [CONCURRENCY]
 #
@@ -50,9 +52,10 @@ echo "beatwire workers bench: $sources sources on $hosts hosts, server delay ${d
 echo "concurrency $concurrency per worker, per_host 1; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
-# One case: WORKERS processes at once on the store STORE; prints one line.
+# One case: WORKERS processes at once on the store STORE (and, for PostgreSQL, the database's
+# name DB, whose committed transactions are counted); prints one line.
 case_line() {
-    local label=$1 workers=$2 store=$3
+    local label=$1 workers=$2 store=$3 db=${4:-}
     local dir="$work/$label"
     mkdir -p "$dir"
     sed -e "s|^store = .*|store = \"$store\"|" -e "s|^output = .*|output = \"public\"|" \
@@ -67,12 +70,18 @@ case_line() {
     done
     for pid in "${pids[@]}"; do wait "$pid"; done
     end=$(date +%s.%N)
-    local s
+    local s transactions=-
     s=$(stats)
+    if [ -n "$db" ]; then
+        # The workers' connections have closed, so their counts are in the statistics.
+        sleep 1
+        transactions=$(psql -Atq "$admin" -c \
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$db'")
+    fi
     python3 - "$label" "$workers" "$start" "$end" "$sources" "$hosts" "$delay_ms" "$concurrency" \
-        "$(stat requests "$s")" "$dir" <<'PY'
+        "$(stat requests "$s")" "$dir" "$transactions" <<'PY'
 import json, pathlib, sys
-label, workers, start, end, sources, hosts, delay, conc, requests, folder = sys.argv[1:]
+label, workers, start, end, sources, hosts, delay, conc, requests, folder, transactions = sys.argv[1:]
 workers, sources, hosts, conc, requests = map(int, (workers, sources, hosts, conc, requests))
 wall = float(end) - float(start)
 in_flight = min(workers * conc, hosts)
@@ -83,8 +92,9 @@ for path in sorted(pathlib.Path(folder).glob("run*.json")):
         new += source.get("new", 0)
         ran += source["status"] != "skipped"
 once = "every source fetched once" if requests == sources == ran else f"REQUESTS {requests}, SOURCES RUN {ran} (expected {sources})"
+per_source = "" if transactions == "-" else f"  {int(transactions) / sources:5.1f} transactions/source"
 print(f"{label:<22} wall {wall:6.2f} s (bound {bound:5.2f} s, {wall / bound:4.2f}x)  "
-      f"{sources / wall:7.0f} sources/s  {new / wall:7.0f} stories written/s  {once}")
+      f"{sources / wall:7.0f} sources/s  {new / wall:7.0f} stories written/s{per_source}  {once}")
 PY
 }
 
@@ -94,5 +104,5 @@ for workers in 1 2 3; do
     psql -q "$admin" -c "CREATE DATABASE $db" >/dev/null
     databases+=("$db")
     url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$admin" "$db")
-    case_line "postgres, $workers worker$([ "$workers" = 1 ] || echo s)" "$workers" "$url"
+    case_line "postgres, $workers worker$([ "$workers" = 1 ] || echo s)" "$workers" "$url" "$db"
 done
