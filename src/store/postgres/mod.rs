@@ -25,7 +25,8 @@ mod stories;
 mod transfer;
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -46,6 +47,34 @@ use crate::model::{Item, ItemKey, SourceState};
 const POOL_SIZE: usize = 8;
 /// How long reaching the server may take, unless the URL says (`connect_timeout`).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The options every connection starts with: the URL's own, then `synchronous_commit` off. A
+/// write then returns once committed and visible to every other session, without waiting for
+/// the disk; [`durable`] (the store's flush, which ends every source's pass) waits for the disk
+/// once for everything written before it, as sled's flush does.
+fn session_options(own: Option<&str>) -> String {
+    let relaxed = "-c synchronous_commit=off";
+    match own.map(str::trim).filter(|o| !o.is_empty()) {
+        Some(own) => format!("{own} {relaxed}"),
+        None => relaxed.to_owned(),
+    }
+}
+
+/// Waits until everything any session committed before this call is on the server's disk: a
+/// transaction that writes a record to the log and commits synchronously flushes the log up
+/// to its own commit, and so every commit before it.
+async fn durable(db: Db) -> Result<(), StoreError> {
+    let client = db.client().await?;
+    client
+        .batch_execute(
+            "BEGIN;
+             SET LOCAL synchronous_commit = on;
+             SELECT pg_logical_emit_message(true, 'beatwire', 'durable');
+             COMMIT;",
+        )
+        .await?;
+    Ok(())
+}
 
 /// The connection pool and the URL to name in messages (password hidden).
 #[derive(Clone)]
@@ -79,8 +108,22 @@ impl Db {
 /// An open PostgreSQL store.
 pub struct PgStore {
     db: Db,
+    /// Set once a write has returned, cleared by the flush that makes it durable.
+    unflushed: AtomicBool,
+    /// One flush at a time: a flush that finds nothing unflushed has waited for the one that
+    /// took the flag to finish.
+    flushing: Mutex<()>,
     // Dropped after the pool: its connections' tasks run on it.
     bridge: Arc<Bridge>,
+}
+
+impl Drop for PgStore {
+    /// What was written is made durable before the store goes, as sled does when closed.
+    fn drop(&mut self) {
+        if let Err(e) = Backend::flush(self) {
+            tracing::warn!(store = %self.db.url, error = %e, "the store's last writes may not be on disk");
+        }
+    }
 }
 
 impl fmt::Debug for PgStore {
@@ -104,6 +147,8 @@ impl PgStore {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
+        let options = session_options(config.get_options());
+        config.options(&options);
         let manager = Manager::from_config(
             config,
             NoTls,
@@ -120,6 +165,8 @@ impl PgStore {
             })?;
         let store = PgStore {
             db: Db { pool, url: shown },
+            unflushed: AtomicBool::new(false),
+            flushing: Mutex::new(()),
             bridge: Arc::new(Bridge::new()?),
         };
         store.bridge.run(schema::migrate(store.db.clone()))?;
@@ -129,6 +176,17 @@ impl PgStore {
     /// The URL the store was opened at, its password hidden.
     pub fn url(&self) -> &str {
         &self.db.url
+    }
+
+    /// [`PgStore::run`] for work that writes: a later flush makes it durable.
+    fn write<T, F>(&self, work: impl FnOnce(Db) -> F) -> Result<T, StoreError>
+    where
+        F: Future<Output = Result<T, StoreError>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let done = self.run(work);
+        self.unflushed.store(true, Ordering::Release);
+        done
     }
 
     /// Runs `work` with the pool on the store's runtime and waits for it.
@@ -150,7 +208,9 @@ impl Backend for PgStore {
     }
 
     fn import(&self, records: &[Record]) -> Result<(), StoreError> {
-        self.import_records(records)
+        let imported = self.import_records(records);
+        self.unflushed.store(true, Ordering::Release);
+        imported
     }
 
     fn counts(&self) -> Result<Counts, StoreError> {
@@ -184,7 +244,7 @@ impl Backend for PgStore {
         sketch: SketchWrite<'_>,
     ) -> Result<(), StoreError> {
         let write = stories::StoryWrite::new(item, keys, sketch)?;
-        self.run(|db| stories::put(db, write))
+        self.write(|db| stories::put(db, write))
     }
 
     fn put_new_story(
@@ -195,7 +255,7 @@ impl Backend for PgStore {
     ) -> Result<(), StoreError> {
         let sketch = sketch.map_or(SketchWrite::Clear, SketchWrite::Set);
         let write = stories::StoryWrite::new(item, keys, sketch)?;
-        self.run(|db| stories::put(db, write))
+        self.write(|db| stories::put(db, write))
     }
 
     fn latest(&self, limit: usize) -> Result<Vec<Item>, StoreError> {
@@ -217,11 +277,11 @@ impl Backend for PgStore {
 
     fn remove(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let id = id.to_owned();
-        self.run(|db| stories::remove(db, id, now))
+        self.write(|db| stories::remove(db, id, now))
     }
 
     fn prune(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> Result<Pruned, StoreError> {
-        self.run(|db| stories::prune(db, cutoff, now))
+        self.write(|db| stories::prune(db, cutoff, now))
     }
 
     fn source_state(&self, source: &str) -> Result<SourceState, StoreError> {
@@ -232,7 +292,7 @@ impl Backend for PgStore {
     fn set_source_state(&self, source: &str, state: &SourceState) -> Result<(), StoreError> {
         let value = super::error::encode(state, || format!("state of source {source}"))?;
         let source = source.to_owned();
-        self.run(|db| state::put(db, state::Table::Sources, source, value))
+        self.write(|db| state::put(db, state::Table::Sources, source, value))
     }
 
     fn source_states(&self) -> Result<Vec<(String, SourceState)>, StoreError> {
@@ -247,15 +307,40 @@ impl Backend for PgStore {
     fn set_guid_trust(&self, source: &str, trust: GuidTrust) -> Result<(), StoreError> {
         let value = super::error::encode(&trust, || format!("guid trust of source {source}"))?;
         let source = source.to_owned();
-        self.run(|db| state::put(db, state::Table::Guids, source, value))
+        self.write(|db| state::put(db, state::Table::Guids, source, value))
     }
 
     /// Every write is committed, and so durable, when it returns.
     fn flush(&self) -> Result<(), StoreError> {
+        let _turn = self
+            .flushing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.unflushed.swap(false, Ordering::AcqRel)
+            && let Err(e) = self.run(durable)
+        {
+            self.unflushed.store(true, Ordering::Release);
+            return Err(e);
+        }
         Ok(())
     }
 
     fn sharing(&self) -> Option<&dyn Sharing> {
         Some(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::session_options;
+
+    #[test]
+    fn the_url_s_own_options_are_kept_before_the_relaxed_commit() {
+        assert_eq!(session_options(None), "-c synchronous_commit=off");
+        assert_eq!(session_options(Some("  ")), "-c synchronous_commit=off");
+        assert_eq!(
+            session_options(Some("-c search_path=beat")),
+            "-c search_path=beat -c synchronous_commit=off"
+        );
     }
 }
