@@ -119,3 +119,30 @@ impl Drop for TestDatabase {
         }
     }
 }
+
+/// The first column of the first row `sql` gives on the database at `url`, as text (simple
+/// query protocol), on a thread and runtime of its own.
+pub fn query_text(url: &str, sql: &str) -> Result<Option<String>, String> {
+    let (url, sql) = (url.to_owned(), sql.to_owned());
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        runtime.block_on(async {
+            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .map_err(|e| chain(&e))?;
+            let driver = tokio::spawn(connection);
+            let messages = client.simple_query(&sql).await.map_err(|e| chain(&e));
+            drop(client);
+            let _ = driver.await;
+            Ok(messages?.iter().find_map(|message| match message {
+                tokio_postgres::SimpleQueryMessage::Row(row) => row.get(0).map(str::to_owned),
+                _ => None,
+            }))
+        })
+    })
+    .join()
+    .map_err(|_| "the connecting thread panicked".to_owned())?
+}

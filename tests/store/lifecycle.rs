@@ -213,3 +213,35 @@ fn postgres_damaged_values_are_reported_as_corrupt() {
         SourceState::default()
     );
 }
+
+/// PostgreSQL writes commit without waiting for the server's disk; the store's flush (which
+/// ends every source's pass) must put everything written before it on disk: the server's log
+/// is flushed at least as far as it reached when the write returned. (The server's own log
+/// writer would flush it too, but only every 200 ms by default.)
+#[test]
+fn postgres_flush_puts_what_was_written_on_the_server_s_disk() {
+    use crate::common::postgres::query_text;
+
+    let Some(f) = crate::harness::postgres() else {
+        return;
+    };
+    let store = f.store.as_ref();
+    let url = &f.database.as_ref().expect("a database").url;
+    let lsn = |sql: &str| query_text(url, sql).expect("query").expect("a row");
+    for round in 0..5 {
+        let mut story = item(&format!("s{round}"), at(SEED + DAY));
+        story.content_html = format!("<p>{}</p>", "川渝合作。".repeat(400));
+        store.put_new_story(&story, &[], None).expect("put");
+        let written = lsn("SELECT pg_current_wal_insert_lsn()");
+        store.flush().expect("flush");
+        let on_disk = lsn(&format!(
+            "SELECT pg_current_wal_flush_lsn() >= '{written}'::pg_lsn"
+        ));
+        assert_eq!(
+            on_disk, "t",
+            "round {round}: the log is flushed past {written}"
+        );
+    }
+    // Nothing written since: a flush has nothing to wait for, and still succeeds.
+    store.flush().expect("flush");
+}
