@@ -159,8 +159,10 @@ pub(super) async fn find_each(
     let client = db.client().await?;
     let statement = client
         .prepare_cached(
-            "SELECT s.id FROM unnest($1::bytea[]) WITH ORDINALITY AS k (key, place)
-             LEFT JOIN story_keys s ON s.key = k.key
+            // A lookup by primary key for each key: a join here may be planned as a scan
+            // of every key stored, while the table is young and its statistics say it is small.
+            "SELECT (SELECT s.id FROM story_keys s WHERE s.key = k.key)
+             FROM unnest($1::bytea[]) WITH ORDINALITY AS k (key, place)
              ORDER BY k.place",
         )
         .await?;
@@ -173,9 +175,11 @@ pub(super) async fn find_first(db: Db, keys: Vec<Vec<u8>>) -> Result<Option<Stri
     let client = db.client().await?;
     let statement = client
         .prepare_cached(
-            "SELECT s.id FROM unnest($1::bytea[]) WITH ORDINALITY AS k (key, place)
-             JOIN story_keys s ON s.key = k.key
-             ORDER BY k.place LIMIT 1",
+            // As in `find_each`: one lookup by primary key for each key.
+            "SELECT each.id FROM (
+                 SELECT (SELECT s.id FROM story_keys s WHERE s.key = k.key) AS id, k.place
+                 FROM unnest($1::bytea[]) WITH ORDINALITY AS k (key, place)) AS each
+             WHERE each.id IS NOT NULL ORDER BY each.place LIMIT 1",
         )
         .await?;
     let row = client.query_opt(&statement, &[&keys]).await?;
