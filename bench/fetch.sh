@@ -6,7 +6,8 @@
 #   3. `check` and `status` on the same feeds.toml and store: wall time and peak memory;
 #   4. 5 hosts x 10 sources with per_host_interval = 250ms: how closely the interval is kept.
 # Prints each figure beside its target. Needs a release build (done here, into
-# $CARGO_TARGET_DIR or target/), /usr/bin/time, curl.
+# $CARGO_TARGET_DIR or target/), /usr/bin/time, curl. KEEP=1 keeps the work directory (its
+# feeds.toml and store) and says where it is.
 #
 #   bench/fetch.sh [SOURCES] [CONCURRENCY] [DELAY_MS]
 #
@@ -28,7 +29,7 @@ work=$(mktemp -d)
 server_pid=
 cleanup() {
     if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
+    if [ -n "${KEEP:-}" ]; then echo "work dir kept: $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 

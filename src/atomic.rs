@@ -38,6 +38,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 /// the target's folder so the rename never crosses file systems. On any error the temp file is
 /// removed and the old file, if any, is left as it was.
 pub fn replace(path: &Path, bytes: &[u8], mode: Mode) -> Result<(), WriteError> {
+    replace_with(path, mode, |out| out.write_all(bytes))
+}
+
+/// [`write_atomic`] of what `write` writes, streamed through a buffer into the temp file: a
+/// large file need not be built whole in memory first. An error from `write` fails the whole
+/// write as any other would, leaving the old file as it was.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), WriteError> {
+    replace_with(path, Mode::Plain, write)
+}
+
+/// [`replace`] of what `write` writes (see [`write_atomic_with`]).
+pub fn replace_with(
+    path: &Path,
+    mode: Mode,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), WriteError> {
     let io_error = |source| WriteError {
         path: path.to_path_buf(),
         source,
@@ -70,7 +89,12 @@ pub fn replace(path: &Path, bytes: &[u8], mode: Mode) -> Result<(), WriteError> 
 
     // Each step drops the temp file on failure, and dropping it deletes it.
     let mut file = builder.tempfile_in(dir).map_err(io_error)?;
-    file.write_all(bytes).map_err(io_error)?;
+    {
+        let mut out = io::BufWriter::with_capacity(64 * 1024, &mut file);
+        write(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(io_error)?;
+    }
     if let Some(permissions) = kept {
         file.as_file()
             .set_permissions(permissions)
@@ -251,6 +275,30 @@ pub(crate) mod tests {
         assert!(error.to_string().contains("feed.xml"), "{error}");
         assert_eq!(names(dir.path()), ["feed.xml"]);
         assert!(target.join("keep").exists());
+    }
+
+    #[test]
+    fn a_streamed_write_lands_whole_and_a_failed_one_leaves_the_old_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("status.json");
+        // More than the write buffer holds, in many small writes.
+        let line = "0123456789abcdef".repeat(8);
+        write_atomic_with(&path, |out| {
+            (0..1000).try_for_each(|i| writeln!(out, "{i} {line}"))
+        })
+        .expect("streamed write");
+        let written = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(written.lines().count(), 1000);
+        assert!(written.ends_with(&format!("999 {line}\n")));
+
+        let error = write_atomic_with(&path, |out| {
+            out.write_all(&vec![b'x'; 200_000])?;
+            Err(io::Error::other("the writer gave up"))
+        })
+        .expect_err("the writer's error fails the write");
+        assert!(error.to_string().contains("gave up"), "{error}");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), written);
+        assert_eq!(names(dir.path()), ["status.json"]);
     }
 
     #[test]

@@ -118,7 +118,8 @@ pub async fn run_with(
         .filter(|s| options.only.is_empty() || options.only.contains(&s.id))
         .collect();
     progress.start(chosen.len());
-    let sources = stream_passes(&chosen, &shared, config, progress).await;
+    let (sources, took) = stream_passes(&chosen, &shared, config, progress).await;
+    drop(chosen);
     progress.finish();
     let pruned = store.prune(cutoff(&config.beat, now), now)?;
     if pruned.stories > 0 {
@@ -131,26 +132,36 @@ pub async fn run_with(
     };
     store.flush()?;
     let finished = Utc::now();
-    let run_status = status_file::RunStatus {
+    let run_status = status_file::RunRecord {
         started: now,
         finished,
         sources: sources
             .iter()
-            .map(|(s, took)| status_file::SourceRun {
-                id: s.id.clone(),
+            .zip(&took)
+            .map(|(s, took)| status_file::SourceRecord {
+                id: &s.id,
                 status: s.status,
                 http_status: s.http_status,
                 new: s.new,
                 updated: s.updated,
                 seconds: took.as_secs_f64(),
-            })
-            .collect(),
+            }),
     };
-    write_status(config, Some(run_status), published.as_ref(), finished);
+    // `status.json` (what `serve` reports): a failure to write it is reported and does not fail
+    // the run, whose outputs are already published.
+    let publish_status = published.as_ref().map(|p| status_file::PublishStatus {
+        at: finished,
+        items: p.items,
+    });
+    if let Err(error) =
+        Status::record_run(&config.beat.output, &run_status, publish_status.as_ref())
+    {
+        tracing::error!(%error, "cannot record the run's status");
+    }
     Ok(RunReport {
         started: now,
         finished,
-        sources: sources.into_iter().map(|(s, _)| s).collect(),
+        sources,
         published,
     })
 }
@@ -164,6 +175,8 @@ async fn timed<T>(pass: impl Future<Output = T>) -> (T, Duration) {
 
 /// Runs the passes of `sources` (in the order of feeds.toml), a bounded window of them at a time
 /// ([`window`]), and returns each source's report and how long its pass took, in that order.
+/// Only the reports stay to the end of the run, one per source, and they are what `run --json`
+/// prints and `status.json` lists (not copied for either).
 ///
 /// A pass is a task of its own, so one source's parsing runs on one core while others wait for
 /// their answers; the fetcher's host pool keeps `concurrency` requests in flight. The window
@@ -176,7 +189,7 @@ async fn stream_passes(
     run: &Arc<Run>,
     config: &Config,
     progress: &dyn Progress,
-) -> Vec<(report::SourceReport, Duration)> {
+) -> (Vec<report::SourceReport>, Vec<Duration>) {
     let policy = &config.fetch;
     let hosts = sources.iter().map(|rule| crate::fetch::host_of(&rule.url));
     let (per_host, limit) = (
@@ -199,13 +212,20 @@ async fn stream_passes(
         )
     });
     let _renewing = claims.as_ref().map(|c| renew_leases(run, c));
-    let mut done: Vec<Option<(report::SourceReport, Duration)>> = Vec::new();
-    done.resize_with(sources.len(), || None);
-    let mut fold = |i: usize, report: report::SourceReport, took: Duration| {
+    // Each source's report in its place (a blank one, which holds nothing on the heap, until
+    // the source is done), and how long its pass took: none for a source a shared run leaves
+    // to the others.
+    let mut done: Vec<report::SourceReport> = Vec::new();
+    done.resize_with(sources.len(), || {
+        report::SourceReport::new("", "", report::SourceStatus::Skipped)
+    });
+    let mut took: Vec<Option<Duration>> = vec![None; sources.len()];
+    let mut fold = |i: usize, report: report::SourceReport, pass: Duration| {
         tracing::info!(source = %report.id, status = ?report.status, new = report.new,
             updated = report.updated, error = report.error.as_deref(), "source done");
         progress.source_done(&report);
-        done[i] = Some((report, took));
+        done[i] = report;
+        took[i] = Some(pass);
     };
     // A host whose last source is done goes back to the store, for the next run that finds it due.
     let release = |claims: &Option<claim::Claims>, host: usize| {
@@ -260,7 +280,10 @@ async fn stream_passes(
         }
         fold(turn.source, report, took);
     }
-    done.into_iter().flatten().collect()
+    // The blanks go in place: the reports are never copied into a list of their own.
+    let mut place = took.iter();
+    done.retain(|_| place.next().is_some_and(Option::is_some));
+    (done, took.into_iter().flatten().collect())
 }
 
 /// Keeps this run's leases alive while it works: renewed every third of their length, so a
@@ -333,7 +356,11 @@ fn postpone_waiting_hosts(
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     for (id, state) in store.source_states()? {
-        let (Some(rule), Some(until)) = (config.source(&id), state.postponed_until) else {
+        // Few states have a wait, and finding a source by id walks the config.
+        let Some(until) = state.postponed_until else {
+            continue;
+        };
+        let Some(rule) = config.source(&id) else {
             continue;
         };
         if let Ok(wait) = (until - now).to_std() {
@@ -363,7 +390,13 @@ pub fn publish(config: &Config, now: DateTime<Utc>) -> anyhow::Result<PublishedR
     let _lock = RunLock::acquire(&config.beat.store)?;
     let store = store::open(&config.beat.store)?;
     let published = publish_from(&config.beat, config, store.as_ref())?;
-    write_status(config, None, Some(&published), now);
+    let status = status_file::PublishStatus {
+        at: now,
+        items: published.items,
+    };
+    if let Err(error) = Status::record_published(&config.beat.output, &status) {
+        tracing::error!(%error, "cannot record the publication's status");
+    }
     Ok(published)
 }
 
@@ -383,20 +416,6 @@ fn publish_from(
         path: published.feed,
         files: published.files,
     })
-}
-
-/// Records the run and the publication in the output folder's `status.json`. A failure is
-/// reported and does not fail the run: the outputs are already published.
-fn write_status(
-    config: &Config,
-    run: Option<status_file::RunStatus>,
-    published: Option<&PublishedReport>,
-    at: DateTime<Utc>,
-) {
-    let published = published.map(|p| status_file::PublishStatus { at, items: p.items });
-    if let Err(error) = Status::update(&config.beat.output, run, published) {
-        tracing::error!(%error, "cannot record the run's status");
-    }
 }
 
 /// The beat as the publishers see it.

@@ -71,7 +71,7 @@ pub async fn fetch_article(
             });
         }
     };
-    let article_rule: Option<ArticleRule> = rule.article.clone();
+    let article_rule: Option<ArticleRule> = rule.article.as_deref().cloned();
     let encoding = rule.encoding;
     let final_url = body.final_url.clone();
     let article = tokio::task::spawn_blocking(move || {

@@ -94,7 +94,7 @@ pub async fn extract(
         .as_ref()
         .map_or(DEFAULT_TIMEZONE, |c| c.beat.timezone);
     let reading = PageReading {
-        rule: rule.and_then(|r| r.article.as_ref()),
+        rule: rule.and_then(|r| r.article.as_deref()),
         encoding: rule.and_then(|r| r.encoding),
         // A source or `--timezone` gives the zone; a page read alone says its own.
         zone: match (timezone, rule) {

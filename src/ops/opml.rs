@@ -44,7 +44,7 @@ pub fn export_sources(config: &Config) -> Result<String, OpmlError> {
             title: Some(source.name.clone()),
             r#type: Some("rss".to_owned()),
             xml_url: Some(source.url.to_string()),
-            html_url: source.site.as_ref().map(Url::to_string),
+            html_url: source.site.as_deref().map(Url::to_string),
             ..opml::Outline::default()
         };
         let outlines = &mut document.body.outlines;

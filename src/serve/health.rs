@@ -249,7 +249,7 @@ mod tests {
             at: at(8, 1),
             items: 8,
         };
-        Status::update(dir, Some(run), Some(published)).unwrap();
+        Status::record_run(dir, &run.record(), Some(&published)).unwrap();
     }
 
     #[test]

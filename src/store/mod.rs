@@ -120,8 +120,9 @@ impl fmt::Debug for Store {
 /// The most the engine keeps of the store in memory, in bytes (sled's default is 1 GiB). The
 /// pages a run writes (every source's state, its stories and their indexes) would otherwise
 /// stay cached to the end: a run of 100,000 sources peaked near 900 MB. Reads that miss go to
-/// the OS page cache.
-const CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
+/// the OS page cache. sled counts pages as written on disk, and holds about half as much again
+/// in memory.
+const CACHE_CAPACITY: u64 = 16 * 1024 * 1024;
 
 /// How long `open` keeps trying while sled's file lock is still held.
 pub const OPEN_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);

@@ -339,7 +339,7 @@ async fn healthz_tells_the_age_of_the_last_publish() {
         at: Utc::now() - chrono::Duration::hours(2),
         items: 8,
     };
-    Status::update(&output, None, Some(old)).unwrap();
+    Status::record_published(&output, &old).unwrap();
     let stale = server.get("/healthz", &[]).await;
     assert_eq!(stale.status(), 503);
     let body: serde_json::Value = serde_json::from_slice(&stale.bytes().await.unwrap()).unwrap();
