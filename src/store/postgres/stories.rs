@@ -274,40 +274,42 @@ pub(super) async fn sketch_changes(
     since: Option<i64>,
 ) -> Result<SketchChanges, StoreError> {
     let client = db.client().await?;
-    let newest = client
+    let Some(since) = since else {
+        let newest = client
+            .prepare_cached(
+                "SELECT greatest((SELECT max(changed) FROM sketches),
+                                 (SELECT max(changed) FROM sketch_removals))",
+            )
+            .await?;
+        let newest: Option<i64> = client.query_one(&newest, &[]).await?.get(0);
+        return Ok(SketchChanges {
+            mark: newest.unwrap_or(0),
+            ..SketchChanges::default()
+        });
+    };
+    // Writes and removals in one query (one round trip), in the order they were made.
+    let statement = client
         .prepare_cached(
-            "SELECT greatest(
-                 (SELECT max(changed) FROM sketches), (SELECT max(changed) FROM sketch_removals))",
+            "SELECT changed, id, published_s, sketch FROM sketches WHERE changed > $1
+             UNION ALL
+             SELECT changed, id, NULL::bigint, NULL::bytea FROM sketch_removals WHERE changed > $1
+             ORDER BY 1",
         )
         .await?;
-    let newest: Option<i64> = client.query_one(&newest, &[]).await?.get(0);
     let mut changes = SketchChanges {
-        mark: newest.unwrap_or(0),
+        mark: since,
         ..SketchChanges::default()
     };
-    let Some(since) = since else {
-        return Ok(changes);
-    };
-    let written = client
-        .prepare_cached(
-            "SELECT published_s, id, sketch FROM sketches WHERE changed > $1 ORDER BY changed",
-        )
-        .await?;
-    changes.written = client
-        .query(&written, &[&since])
-        .await?
-        .iter()
-        .filter_map(|row| sketch_entry(row.get(0), row.get(1), row.get(2)))
-        .collect();
-    let removed = client
-        .prepare_cached("SELECT id FROM sketch_removals WHERE changed > $1 ORDER BY changed")
-        .await?;
-    changes.removed = client
-        .query(&removed, &[&since])
-        .await?
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
+    for row in client.query(&statement, &[&since]).await? {
+        changes.mark = changes.mark.max(row.get(0));
+        let id: String = row.get(1);
+        match (row.get::<_, Option<i64>>(2), row.get::<_, Option<&[u8]>>(3)) {
+            (Some(seconds), Some(bytes)) => {
+                changes.written.extend(sketch_entry(seconds, id, bytes))
+            }
+            _ => changes.removed.push(id),
+        }
+    }
     Ok(changes)
 }
 
