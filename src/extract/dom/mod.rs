@@ -212,7 +212,14 @@ impl<'a> Dom<'a> {
                                     _ => {}
                                 }
                             }
-                            if matches!(name, "input" | "select" | "textarea" | "button") {
+                            // A control's text is never shown (it is skipped), but the
+                            // control is: a shown one counts for the boxes around it.
+                            if matches!(name, "input" | "select" | "textarea" | "button")
+                                && !parent_hidden
+                                && !is_hidden(element)
+                                && !attr_of(element, "type")
+                                    .is_some_and(|t| t.eq_ignore_ascii_case("hidden"))
+                            {
                                 slot.counts.inputs = 1;
                             }
                             if (slot.block || name == "br") && !slot.hidden {
@@ -265,6 +272,10 @@ impl<'a> Dom<'a> {
             if parent != NONE && !slots[i].hidden {
                 let counts = slots[i].counts;
                 slots[parent as usize].counts.add(&counts);
+            } else if parent != NONE {
+                // A skipped control still counts as one (see `inputs` above).
+                let inputs = slots[i].counts.inputs;
+                slots[parent as usize].counts.inputs += inputs;
             }
         }
         Dom { slots, lines }

@@ -188,3 +188,26 @@ fn an_embed_waiting_for_consent_is_not_the_story() {
     assert!(!has(&lines, "your consent"), "{lines:?}");
     assert!(!has(&lines, "podcast"), "{lines:?}");
 }
+
+#[test]
+fn a_form_or_poll_in_the_story_is_not_the_story() {
+    // A newsletter sign-up (an email field, a consent box) and a poll (one radio button per
+    // answer) sit between the paragraphs: their labels are the page's, not the story's.
+    let html = format!(
+        "<body><div class=\"story\"><p>{}</p>\
+         <form><label>Email <input type=text name=mail></label><label><input type=checkbox>\
+         I agree to receive emails</label><button>Sign up</button></form>\
+         <p>{}</p><div class=\"box\"><p>Which answer do you like best?</p>\
+         <label><input type=radio name=a>The first answer.</label>\
+         <label><input type=radio name=a>The second answer.</label>\
+         <label><input type=radio name=a>The third answer.</label></div><p>{}</p></div></body>",
+        prose(1, 3),
+        prose(2, 3),
+        prose(3, 3)
+    );
+    let lines = body_lines(&html);
+    assert!(has(&lines, "Paragraph 3 sentence 2"), "{lines:?}");
+    for furniture in ["I agree", "Email", "answer"] {
+        assert!(!has(&lines, furniture), "{furniture}: {lines:?}");
+    }
+}
