@@ -3,6 +3,7 @@
 //! - [`conditionally`] (generic bodies only): containers that are link lists, forms, image
 //!   strips, share blocks or boxes about the author, judged by their counts as Readability
 //!   does; and the label a box is left with once its contents are gone (`More on this`).
+//!   Tables of data (`table`) and what is in them stay, as in Readability.
 //! - [`boilerplate`] (every body): lines that are page furniture wherever they are (`返回顶部`,
 //!   `top`, `分享到`, `责任编辑：`, copyright, hotline, print / close buttons, related links),
 //!   and at the edges the title repeated, date and source lines, and link lines.
@@ -213,6 +214,8 @@ pub fn conditionally(dom: &Dom<'_>, body: &mut Body, weigh_classes: bool) {
             in_figure[index] = in_figure[parent] || dom.slots[parent].name == "figure";
         }
     }
+    // Tables of data are the story's, whatever they hold.
+    let in_data_table = super::table::in_data_tables(dom, &body.roots);
     for root in body.roots.clone() {
         let end = dom.slot(root).end;
         live.clear();
@@ -222,7 +225,10 @@ pub fn conditionally(dom: &Dom<'_>, body: &mut Body, weigh_classes: bool) {
             let slot = dom.slot(i);
             let counts = &live[(i - root) as usize];
             let orphan = is_orphaned_label(slot.name, &slot.counts, counts);
-            if slot.hidden || !orphan && !should_remove(dom, i, counts, weigh_classes, &in_figure) {
+            if slot.hidden
+                || in_data_table[i as usize]
+                || !orphan && !should_remove(dom, i, counts, weigh_classes, &in_figure)
+            {
                 continue;
             }
             body.remove(i);

@@ -211,3 +211,28 @@ fn a_form_or_poll_in_the_story_is_not_the_story() {
         assert!(!has(&lines, furniture), "{furniture}: {lines:?}");
     }
 }
+
+#[test]
+fn a_table_of_data_in_the_story_stays() {
+    // A status grid: a name per row and a tick (a picture) per column, no sentence in it.
+    let row = |name: &str| {
+        format!(
+            "<tr><td>{name}</td>{}</tr>",
+            "<td><img src=/tick.png></td>".repeat(4)
+        )
+    };
+    let rows: String = ["Load map", "Save map", "Sound settings", "Chat window"]
+        .iter()
+        .map(|n| row(n))
+        .collect();
+    let html = format!(
+        "<body><div class=\"post\"><p>{}</p><table><tr><td></td><td>Draft</td><td>Review\
+         </td><td>Mockup</td><td>Done</td></tr>{rows}</table><p>{}</p></div></body>",
+        prose(1, 3),
+        prose(2, 3)
+    );
+    let lines = body_lines(&html);
+    assert!(has(&lines, "Sound settings"), "{lines:?}");
+    assert!(has(&lines, "Mockup"), "{lines:?}");
+    assert!(has(&lines, "Paragraph 2 sentence 2"), "{lines:?}");
+}
