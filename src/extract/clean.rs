@@ -6,7 +6,8 @@
 //!   Tables of data (`table`) and what is in them stay, as in Readability.
 //! - [`boilerplate`] (every body): lines that are page furniture wherever they are (`返回顶部`,
 //!   `top`, `分享到`, `责任编辑：`, copyright, hotline, print / close buttons, related links),
-//!   and at the edges the title repeated, date and source lines, and link lines.
+//!   and at the edges the title repeated, date and source lines, the authors' names on a line
+//!   of their own, and link lines.
 //!
 //! This module must not add anything: it only marks nodes removed.
 
@@ -325,9 +326,9 @@ fn subtract(a: &mut Counts, b: &Counts) {
     a.embeds = a.embeds.saturating_sub(b.embeds);
 }
 
-/// Takes furniture lines out of the body, and at its edges the title repeated, byline lines
-/// and short link lines.
-pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>) {
+/// Takes furniture lines out of the body, and at its edges the title repeated, byline lines,
+/// the authors' names on lines of their own and short link lines.
+pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>, authors: &[String]) {
     let title_key = title.map(key).unwrap_or_default();
     let lines = body.lines(dom);
     let mut kept = Vec::with_capacity(lines.len());
@@ -345,6 +346,21 @@ pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>) {
             kept.push(index);
         }
     }
+    // The byline's names on a line of their own near either edge (`By Jane Doe`, `Jane Doe
+    // and John Roe`, a name over the story or under it): the page's credit, not the story.
+    let names = NameLines::new(authors);
+    let count = kept.len();
+    let edge = |position: usize| position < EDGE_LINES || position + EDGE_LINES >= count;
+    let mut position = 0;
+    kept.retain(|&index| {
+        let line = &dom.lines[index];
+        let credit = edge(position) && names.is_credit(&line.text);
+        position += 1;
+        if credit {
+            remove_line(dom, body, line);
+        }
+        !credit
+    });
     // The top: the title again, then date / source / counter lines.
     for &index in kept.iter().take(EDGE_LINES) {
         let line = &dom.lines[index];
@@ -377,6 +393,50 @@ pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>) {
     }
 }
 
+/// Words a credit line may hold besides the names: `By`, `and`, and their kin.
+static CREDIT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:by|and|von|und|por|y|e|par|et|di|door|en|av|og|och|ja|i|oraz|a)\b|[,&/|·•—–-]|作者|记者")
+        .expect("valid regex")
+});
+/// Letters and digits a name needs to be looked for.
+const MIN_NAME_KEY_CHARS: usize = 4;
+
+/// The story's authors, as keys, for telling a line that is only their names.
+struct NameLines {
+    keys: Vec<String>,
+}
+
+impl NameLines {
+    fn new(authors: &[String]) -> NameLines {
+        NameLines {
+            keys: authors
+                .iter()
+                .map(|a| key(a))
+                .filter(|k| k.chars().count() >= MIN_NAME_KEY_CHARS)
+                .collect(),
+        }
+    }
+
+    /// Whether `text` is one or more of the names and nothing but credit words.
+    fn is_credit(&self, text: &str) -> bool {
+        if self.keys.is_empty() || text.chars().count() > MAX_CREDIT_CHARS {
+            return false;
+        }
+        let mut rest = key(&CREDIT_WORDS.replace_all(text, " "));
+        let mut found = false;
+        for name in &self.keys {
+            if let Some(at) = rest.find(name.as_str()) {
+                rest.replace_range(at..at + name.len(), "");
+                found = true;
+            }
+        }
+        found && rest.is_empty()
+    }
+}
+
+/// A credit line longer than this is a sentence that names the author.
+const MAX_CREDIT_CHARS: usize = 120;
+
 /// Removes a line: the largest element around it that holds nothing else, or else its text.
 fn remove_line(dom: &Dom<'_>, body: &mut Body, line: &Line) {
     let mut node = line.first;
@@ -405,6 +465,28 @@ fn remove_line(dom: &Dom<'_>, body: &mut Body, line: &Line) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_of_the_authors_names_alone_are_credits() {
+        let names = NameLines::new(&["Jane Doe".to_owned(), "John Roe".to_owned()]);
+        for text in [
+            "Jane Doe",
+            "By Jane Doe",
+            "By JANE DOE and John Roe",
+            "Von Jane Doe und John Roe",
+            "— Jane Doe, John Roe",
+        ] {
+            assert!(names.is_credit(text), "{text}");
+        }
+        for text in [
+            "Jane Doe said the vote was close.",
+            "By Jane Doe, with reporting by Max Mustermann",
+            "Doe",
+        ] {
+            assert!(!names.is_credit(text), "{text}");
+        }
+        assert!(!NameLines::new(&[]).is_credit("Jane Doe"));
+    }
 
     #[test]
     fn furniture_lines() {

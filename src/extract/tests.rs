@@ -412,3 +412,22 @@ fn tables_and_subheads_stay_in_the_body() {
     assert!(article.body_text.contains("自贡"));
     assert!(!article.body_text.contains("首页"));
 }
+
+#[test]
+fn the_authors_names_on_lines_of_their_own_leave_the_body() {
+    // The byline sits inside the story's container, above it and again under it.
+    let paragraph = "The town council voted on Tuesday to rebuild the old bridge, after two \
+                     years of argument about its cost and about who should pay for it.";
+    let html = format!(
+        "<html><head><title>Council votes to rebuild the bridge</title>\
+         <meta name=author content=\"Jane Doe\"></head><body><h1>Council votes to rebuild the \
+         bridge</h1><div class=story><p class=who>By Jane Doe</p><p>{paragraph}</p>\
+         <p>{paragraph} Work starts in May.</p><p>{paragraph} It ends in June.</p>\
+         <p class=who>Jane Doe</p></div></body></html>"
+    );
+    let article = read(&html, "https://news.example/bridge", None).unwrap();
+    assert_eq!(article.authors, vec!["Jane Doe"]);
+    let lines: Vec<&str> = article.body_text.lines().collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines.iter().all(|l| !l.contains("Jane")), "{lines:?}");
+}
