@@ -78,6 +78,16 @@ static CAPTION_END: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// A picture's caption in any language, told by the credit that ends it: a credit label
+/// (`Foto: Jane Doe/AP`, `Bild: Archiv`, `© Jane Doe`) or a picture agency after a slash or
+/// bar (`…/AP`, `… | Getty Images`, `IMAGO/Jane Doe`), with no full stop after it.
+static CREDIT_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\b(?:Foto|Fotos|Bild|Bilder|Photo|Photos|Image|Picture|Kuva|Zdjęcie|Fotografía|Imagen)\s*:|©)\s*[^.:©]{1,60}$|(?:/|\|)\s*(?:AP|AFP|dpa|Reuters|EPA|Getty\s+Images|iStock|Shutterstock|Keystone|ANP|NTB|TT)\s*\)?$|\bIMAGO\s*/\s*[^.:/]{1,40}$")
+        .expect("valid regex")
+});
+/// A caption told by its credit is at most this long (in non-space characters).
+const MAX_CAPTION_CHARS: u32 = 400;
+
 /// Words one of which every furniture line holds: lines without any skip the full pattern.
 static FURNITURE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
@@ -339,7 +349,8 @@ pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>, authors:
         // ones repeat for a reason (the same question put to each interviewee).
         let repeated = line.chars >= REPEATED_LINE_CHARS && !seen.insert(line.text.as_str());
         let teaser = line.link_chars > 0 && TEASER_END.is_match(&line.text);
-        let caption = line.text.is_ascii() && CAPTION_END.is_match(&line.text);
+        let caption = line.text.is_ascii() && CAPTION_END.is_match(&line.text)
+            || line.chars <= MAX_CAPTION_CHARS && CREDIT_END.is_match(&line.text);
         if repeated || teaser || caption || is_furniture(&line.text) {
             remove_line(dom, body, line);
         } else {
@@ -465,6 +476,30 @@ fn remove_line(dom: &Dom<'_>, body: &mut Body, line: &Line) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn captions_end_with_their_credit_in_any_language() {
+        for text in [
+            "Der Bürgermeister eröffnet das Fest. Foto: Max Muster/dpa",
+            "Im Vorjahr kamen Tausende. Bild: Archiv",
+            "Le maire inaugure la fête. Photo : Jean Dupont",
+            "Der Trainer an der Seitenlinie. IMAGO/Max Muster",
+            "Rescue workers at the site, on Monday. Jane Doe/Getty Images",
+            "Rescue workers at the site | Getty Images",
+            "Ukrainas president vid mötet. Foto: Jane Doe/AP",
+            "Die Schule am Montag © Gemeinde Musterdorf",
+        ] {
+            assert!(CREDIT_END.is_match(text), "{text}");
+        }
+        for text in [
+            "The agency said it would publish the photo: a first for the museum.",
+            "He told AP.",
+            "Das Bild zeigt den Hafen, sagt der Fotograf.",
+            "The rights are reserved by the author © 2024.",
+        ] {
+            assert!(!CREDIT_END.is_match(text), "{text}");
+        }
+    }
 
     #[test]
     fn lines_of_the_authors_names_alone_are_credits() {

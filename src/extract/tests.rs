@@ -431,3 +431,20 @@ fn the_authors_names_on_lines_of_their_own_leave_the_body() {
     assert_eq!(lines.len(), 3, "{lines:?}");
     assert!(lines.iter().all(|l| !l.contains("Jane")), "{lines:?}");
 }
+
+#[test]
+fn a_caption_outside_figcaption_leaves_by_its_credit() {
+    // The caption sits in a plain block under the picture, as many CMSes set it.
+    let paragraph = "Der Gemeinderat hat am Dienstag beschlossen, die alte Brücke neu zu bauen, \
+                     nach zwei Jahren Streit über die Kosten und darüber, wer sie trägt.";
+    let html = format!(
+        "<html><head><title>Die Brücke wird neu gebaut</title></head><body><h1>Die Brücke \
+         wird neu gebaut</h1><div class=story><p>{paragraph}</p><div class=pic><img src=/b.jpg>\
+         <div>Die alte Brücke im Winter. Foto: Max Muster/dpa</div></div><p>{paragraph} Die \
+         Arbeiten beginnen im Mai.</p><p>{paragraph} Sie enden im Juni.</p></div></body></html>"
+    );
+    let article = read(&html, "https://news.example/bruecke", None).unwrap();
+    let lines: Vec<&str> = article.body_text.lines().collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(!article.body_text.contains("Foto"), "{lines:?}");
+}
