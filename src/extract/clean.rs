@@ -82,7 +82,7 @@ static CAPTION_END: LazyLock<Regex> = LazyLock::new(|| {
 /// (`Foto: Jane Doe/AP`, `Bild: Archiv`, `© Jane Doe`) or a picture agency after a slash or
 /// bar (`…/AP`, `… | Getty Images`, `IMAGO/Jane Doe`), with no full stop after it.
 static CREDIT_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\b(?:Foto|Fotos|Bild|Bilder|Photo|Photos|Image|Picture|Kuva|Zdjęcie|Fotografía|Imagen)\s*:|©)\s*[^.:©]{1,60}$|(?:/|\|)\s*(?:AP|AFP|dpa|Reuters|EPA|Getty\s+Images|iStock|Shutterstock|Keystone|ANP|NTB|TT)\s*\)?$|\bIMAGO\s*/\s*[^.:/]{1,40}$")
+    Regex::new(r"(?:(?-u:\b)(?:Foto|Fotos|Bild|Bilder|Photo|Photos|Image|Picture|Kuva|Zdjęcie|Fotografía|Imagen)\s*:|©)\s*[^.:©]{1,60}$|(?:/|\|)\s*(?:AP|AFP|dpa|Reuters|EPA|Getty\s+Images|iStock|Shutterstock|Keystone|ANP|NTB|TT)\s*\)?$|(?-u:\b)IMAGO\s*/\s*[^.:/]{1,40}$")
         .expect("valid regex")
 });
 /// A caption told by its credit is at most this long (in non-space characters).
@@ -350,7 +350,9 @@ pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>, authors:
         let repeated = line.chars >= REPEATED_LINE_CHARS && !seen.insert(line.text.as_str());
         let teaser = line.link_chars > 0 && TEASER_END.is_match(&line.text);
         let caption = line.text.is_ascii() && CAPTION_END.is_match(&line.text)
-            || line.chars <= MAX_CAPTION_CHARS && CREDIT_END.is_match(&line.text);
+            || line.chars <= MAX_CAPTION_CHARS
+                && line.text.contains([':', '©', '/', '|'])
+                && CREDIT_END.is_match(&line.text);
         if repeated || teaser || caption || is_furniture(&line.text) {
             remove_line(dom, body, line);
         } else {
@@ -431,6 +433,10 @@ impl NameLines {
     /// Whether `text` is one or more of the names and nothing but credit words.
     fn is_credit(&self, text: &str) -> bool {
         if self.keys.is_empty() || text.chars().count() > MAX_CREDIT_CHARS {
+            return false;
+        }
+        let whole = key(text);
+        if !self.keys.iter().any(|name| whole.contains(name.as_str())) {
             return false;
         }
         let mut rest = key(&CREDIT_WORDS.replace_all(text, " "));
