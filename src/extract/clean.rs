@@ -41,6 +41,8 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
             you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy).{0,40}|more\s+(?:from|on|stories|news)\b.{0,40}|
             tags?\s*:.{0,100}|filed\s+under\s*:?.{0,100}|
             (?:published|updated|last\s+updated|posted|veröffentlicht|aktualisiert|stand\s*:|
+               publicerad|uppdaterad|publisert|oppdatert|udgivet|opdateret|julkaistu|päivitetty|
+               gepubliceerd|bijgewerkt|opublikowano|zaktualizowano|publikováno|aktualizováno|
                publicado|actualizado|publié|mis\s+à\s+jour|pubblicato|aggiornato)
                [^\d\n]{0,12}\d.{0,60}|
             \d{1,3}\s*(?:-\s*)?min(?:ute)?s?\.?\s+(?:read|reading|lesezeit|lesedauer)|
@@ -48,7 +50,8 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
                \s*:?\s*\d{1,3}\s*(?:min\w*\.?|minuten?)|
             (?:share|follow)\s+(?:this|us|on)\b.{0,40}|share|print|e-?mail|comments?|
             facebook|twitter|google\+|linkedin|pinterest|whatsapp|reddit|
-            advert(?:isement)?s?|anzeige|werbung|publicidad|publicit[ée]|pubblicit[àa]|sponsored(?:\s+content)?|caption|close|
+            advert(?:isement|ising)?s?|anzeige|werbung|publicidad|publicit[ée]|pubblicit[àa]|publicidade|
+            reklam[ae]?|mainos|advertentie|реклама|광고|広告|sponsored(?:\s+content)?|caption|close|
             (?:photo|image|picture)s?\s*(?:credit)?\s*:.{0,80}|credit\s*:.{0,80}|
             (?:subscribe|sign\s+up)\b.{0,80}|(?:previous|next)\s+(?:post|article|story)\b.{0,100}|
             [\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?
@@ -170,6 +173,28 @@ static FURNITURE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
             "advert",
             "anzeige",
             "werbung",
+            "reklam",
+            "mainos",
+            "advertentie",
+            "реклама",
+            "Реклама",
+            "РЕКЛАМА",
+            "광고",
+            "広告",
+            "publicerad",
+            "uppdaterad",
+            "publisert",
+            "oppdatert",
+            "udgivet",
+            "opdateret",
+            "julkaistu",
+            "päivitetty",
+            "gepubliceerd",
+            "bijgewerkt",
+            "opublikowano",
+            "zaktualizowano",
+            "publikováno",
+            "aktualizováno",
             "publicidad",
             "publicit",
             "pubblicit",
@@ -551,6 +576,11 @@ mod tests {
             "Advert",
             "Anzeige",
             "Publicidad",
+            "Reklama",
+            "Реклама",
+            "ADVERTISING",
+            "Publicerad 22:31",
+            "Oppdatert 5. august 2024 kl. 10:12",
             "Published Jun 05, 2026",
             "Last updated 15 hours ago",
             "Updated: 3:15 p.m. ET",
@@ -570,6 +600,7 @@ mod tests {
             "Stop the top-down approach, the minister said.",
             "Published in 1998, the book sold 2 million copies and was translated into many languages.",
             "Stand der Dinge",
+            "Reklama w mediach społecznościowych rośnie szybko, mówią eksperci.",
         ] {
             assert!(!is_furniture(text), "{text}");
         }
