@@ -284,13 +284,13 @@ pub fn conditionally(dom: &Dom<'_>, body: &mut Body, weigh_classes: bool) {
 const MAX_LABEL_WEIGHT: u32 = 40;
 
 /// Whether a container is the label of a box whose contents were taken out: nearly all of
-/// it (four fifths or more) went, and what is left is a short line that is no sentence.
+/// it (three quarters or more) went, and what is left is a short line that is no sentence.
 fn is_orphaned_label(name: &str, before: &Counts, left: &Counts) -> bool {
     matches!(name, "div" | "section" | "aside")
         && left.chars > 0
         && left.weight() <= MAX_LABEL_WEIGHT
         && left.punct <= 1
-        && before.chars >= left.chars.saturating_mul(5)
+        && before.chars >= left.chars.saturating_mul(4)
 }
 
 fn should_remove(

@@ -236,3 +236,30 @@ fn a_table_of_data_in_the_story_stays() {
     assert!(has(&lines, "Mockup"), "{lines:?}");
     assert!(has(&lines, "Paragraph 2 sentence 2"), "{lines:?}");
 }
+
+#[test]
+fn a_long_label_over_few_teasers_leaves_with_them() {
+    // Two teasers with pictures under a label of four words: the teasers are not five times
+    // the label's length, yet they are most of the box.
+    let teaser = |n: usize| {
+        format!(
+            "<li><a href=\"/other-{n}\"><img src=\"/t{n}.jpg\"></a><a href=\"/other-{n}\">How to \
+             plan a family trip number {n} on a budget</a></li>"
+        )
+    };
+    let html = format!(
+        "<body><div class=\"story\"><p>{}</p><p>{}</p>\
+         <div class=\"box\"><header><h3>Other People Are Reading</h3></header><ul>{}{}</ul>\
+         </div><p>{}</p><p>{}</p></div></body>",
+        prose(1, 3),
+        prose(2, 3),
+        teaser(1),
+        teaser(2),
+        prose(3, 3),
+        prose(4, 3)
+    );
+    let lines = body_lines(&html);
+    assert!(has(&lines, "Paragraph 3 sentence 0"), "{lines:?}");
+    assert!(!has(&lines, "family trip"), "{lines:?}");
+    assert!(!has(&lines, "Other People"), "{lines:?}");
+}
