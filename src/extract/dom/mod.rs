@@ -198,7 +198,8 @@ impl<'a> Dom<'a> {
                             let name = element.name();
                             slot.name = name;
                             slot.block = is_block(name);
-                            slot.hidden |= is_skipped(name) || is_hidden(element);
+                            let hidden_here = is_hidden(element);
+                            slot.hidden |= is_skipped(name) || hidden_here;
                             slot.counts.elements = 1;
                             let is_link = name == "a" && attr_of(element, "href").is_some();
                             if !slot.hidden {
@@ -216,7 +217,7 @@ impl<'a> Dom<'a> {
                             // control is: a shown one counts for the boxes around it.
                             if matches!(name, "input" | "select" | "textarea" | "button")
                                 && !parent_hidden
-                                && !is_hidden(element)
+                                && !hidden_here
                                 && !attr_of(element, "type")
                                     .is_some_and(|t| t.eq_ignore_ascii_case("hidden"))
                             {
