@@ -37,6 +37,11 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
             (?:相关(?:新闻|阅读|文章|链接|报道|推荐)|延伸阅读|推荐阅读|热点推荐|更多(?:新闻|精彩|内容|阅读)).{0,40}|
             .{0,60}(?:版权所有|copyright|©|ICP备|公网安备|未经授权|不得转载|禁止转载).{0,80}|
             related(?:\s+(?:articles?|stories|posts?|content|news|coverage|links|reading))?\s*:?|
+            (?:lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|auch\s+interessant|
+               noticias?\s+relacionadas?|art[íi]culos?\s+relacionados?|lee\s+tambi[ée]n|
+               leia\s+(?:tamb[ée]m|mais)|[àa]\s+lire\s+aussi|lire\s+aussi|leggi\s+anche|
+               lees\s+ook|czytaj\s+(?:te[żz]|tak[żz]e)|l[äa]s\s+ocks[åa]|les\s+ogs[åa]|lue\s+my[öo]s)
+               \b.{0,60}|
             (?:see|read)\s+(?:more|also|next)\b.{0,80}|don'?t\s+miss.{0,20}|
             you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy).{0,40}|more\s+(?:from|on|stories|news)\b.{0,40}|
             tags?\s*:.{0,100}|filed\s+under\s*:?.{0,100}|
@@ -156,6 +161,18 @@ static FURNITURE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
             "reading time",
             "read time",
             "lese",
+            "thema",
+            "interessant",
+            "relacionad",
+            "tambi",
+            "leia",
+            "lire",
+            "leggi",
+            "lees",
+            "czytaj",
+            "läs",
+            "ogs",
+            "lue",
             "lectur",
             "filed",
             "share",
@@ -578,6 +595,11 @@ mod tests {
             "Publicidad",
             "Reklama",
             "Реклама",
+            "Lesen Sie auch",
+            "Mehr zum Thema Hitze",
+            "Noticia relacionada",
+            "À lire aussi",
+            "Leggi anche:",
             "ADVERTISING",
             "Publicerad 22:31",
             "Oppdatert 5. august 2024 kl. 10:12",
@@ -600,6 +622,7 @@ mod tests {
             "Stop the top-down approach, the minister said.",
             "Published in 1998, the book sold 2 million copies and was translated into many languages.",
             "Stand der Dinge",
+            "Lesen Sie auch die Gedichte von Rilke, die der Autor im Gefängnis las und liebte.",
             "Reklama w mediach społecznościowych rośnie szybko, mówią eksperci.",
         ] {
             assert!(!is_furniture(text), "{text}");
