@@ -68,13 +68,9 @@ pub fn is_data_table(dom: &Dom<'_>, table: u32) -> bool {
                 row_columns = 0;
             }
             "td" if !nested && inner.counts.weight() > MAX_DATA_CELL_WEIGHT => long_cell = true,
-            "td" if !nested => {
-                row_columns += inner
-                    .attr("colspan")
-                    .and_then(|c| c.trim().parse::<usize>().ok())
-                    .unwrap_or(1)
-                    .clamp(1, 100);
-            }
+            // Cells, not the columns they span: reading attributes of every cell of every
+            // table would cost more than the few tables it decides.
+            "td" if !nested => row_columns += 1,
             _ => {}
         }
     }
