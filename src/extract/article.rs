@@ -214,7 +214,16 @@ pub fn read_article(html: &str, page: &PageContext<'_>) -> Result<Article, Extra
         .map(|s| (s, Rule::Trs("meta ColumnName")))
         .or_else(|| meta::section(&dom, &meta, before));
 
-    clean::boilerplate(&dom, &mut body, title.as_ref().map(|t| t.text.as_str()));
+    let names = authors
+        .as_ref()
+        .map(|(a, _)| a.as_slice())
+        .unwrap_or_default();
+    clean::boilerplate(
+        &dom,
+        &mut body,
+        title.as_ref().map(|t| t.text.as_str()),
+        names,
+    );
     check_body(&dom, &body, &meta).map_err(no_body)?;
     let lead_image = meta::lead_image(&dom, &meta, &body, page.url);
     // A page that writes no date anywhere may still file its own picture under the day it was

@@ -3,9 +3,11 @@
 //! - [`conditionally`] (generic bodies only): containers that are link lists, forms, image
 //!   strips, share blocks or boxes about the author, judged by their counts as Readability
 //!   does; and the label a box is left with once its contents are gone (`More on this`).
+//!   Tables of data (`table`) and what is in them stay, as in Readability.
 //! - [`boilerplate`] (every body): lines that are page furniture wherever they are (`返回顶部`,
 //!   `top`, `分享到`, `责任编辑：`, copyright, hotline, print / close buttons, related links),
-//!   and at the edges the title repeated, date and source lines, and link lines.
+//!   and at the edges the title repeated, date and source lines, the authors' names on a line
+//!   of their own, and link lines.
 //!
 //! This module must not add anything: it only marks nodes removed.
 
@@ -35,10 +37,17 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
             (?:相关(?:新闻|阅读|文章|链接|报道|推荐)|延伸阅读|推荐阅读|热点推荐|更多(?:新闻|精彩|内容|阅读)).{0,40}|
             .{0,60}(?:版权所有|copyright|©|ICP备|公网安备|未经授权|不得转载|禁止转载).{0,80}|
             related(?:\s+(?:articles?|stories|posts?|content|news|coverage|links|reading))?\s*:?|
+            (?:lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|auch\s+interessant|
+               noticias?\s+relacionadas?|art[íi]culos?\s+relacionados?|lee\s+tambi[ée]n|
+               leia\s+(?:tamb[ée]m|mais)|[àa]\s+lire\s+aussi|lire\s+aussi|leggi\s+anche|
+               lees\s+ook|czytaj\s+(?:te[żz]|tak[żz]e)|l[äa]s\s+ocks[åa]|les\s+ogs[åa]|lue\s+my[öo]s)
+               \b.{0,60}|
             (?:see|read)\s+(?:more|also|next)\b.{0,80}|don'?t\s+miss.{0,20}|
             you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy).{0,40}|more\s+(?:from|on|stories|news)\b.{0,40}|
             tags?\s*:.{0,100}|filed\s+under\s*:?.{0,100}|
             (?:published|updated|last\s+updated|posted|veröffentlicht|aktualisiert|stand\s*:|
+               publicerad|uppdaterad|publisert|oppdatert|udgivet|opdateret|julkaistu|päivitetty|
+               gepubliceerd|bijgewerkt|opublikowano|zaktualizowano|publikováno|aktualizováno|
                publicado|actualizado|publié|mis\s+à\s+jour|pubblicato|aggiornato)
                [^\d\n]{0,12}\d.{0,60}|
             \d{1,3}\s*(?:-\s*)?min(?:ute)?s?\.?\s+(?:read|reading|lesezeit|lesedauer)|
@@ -46,7 +55,8 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
                \s*:?\s*\d{1,3}\s*(?:min\w*\.?|minuten?)|
             (?:share|follow)\s+(?:this|us|on)\b.{0,40}|share|print|e-?mail|comments?|
             facebook|twitter|google\+|linkedin|pinterest|whatsapp|reddit|
-            advert(?:isement)?s?|anzeige|werbung|publicidad|publicit[ée]|pubblicit[àa]|sponsored(?:\s+content)?|caption|close|
+            advert(?:isement|ising)?s?|anzeige|werbung|publicidad|publicit[ée]|pubblicit[àa]|publicidade|
+            reklam[ae]?|mainos|advertentie|реклама|광고|広告|sponsored(?:\s+content)?|caption|close|
             (?:photo|image|picture)s?\s*(?:credit)?\s*:.{0,80}|credit\s*:.{0,80}|
             (?:subscribe|sign\s+up)\b.{0,80}|(?:previous|next)\s+(?:post|article|story)\b.{0,100}|
             [\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?
@@ -75,6 +85,16 @@ static CAPTION_END: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\((?:AP|Reuters|AFP|Getty|EPA|Xinhua)?\s*(?:photo|image|picture|photograph)s?\b[^)]{0,80}\)|\b(?:photo|image|picture)?\s*credits?\s*:\s*[^.:]{1,60})\s*$")
         .expect("valid regex")
 });
+
+/// A picture's caption in any language, told by the credit that ends it: a credit label
+/// (`Foto: Jane Doe/AP`, `Bild: Archiv`, `© Jane Doe`) or a picture agency after a slash or
+/// bar (`…/AP`, `… | Getty Images`, `IMAGO/Jane Doe`), with no full stop after it.
+static CREDIT_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:(?-u:\b)(?:Foto|Fotos|Bild|Bilder|Photo|Photos|Image|Picture|Kuva|Zdjęcie|Fotografía|Imagen)\s*:|©)\s*[^.:©]{1,60}$|(?:/|\|)\s*(?:AP|AFP|dpa|Reuters|EPA|Getty\s+Images|iStock|Shutterstock|Keystone|ANP|NTB|TT)\s*\)?$|(?-u:\b)IMAGO\s*/\s*[^.:/]{1,40}$")
+        .expect("valid regex")
+});
+/// A caption told by its credit is at most this long (in non-space characters).
+const MAX_CAPTION_CHARS: u32 = 400;
 
 /// Words one of which every furniture line holds: lines without any skip the full pattern.
 static FURNITURE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -141,6 +161,19 @@ static FURNITURE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
             "reading time",
             "read time",
             "lese",
+            "lesen sie",
+            "mehr zum",
+            "auch interessant",
+            "relacionad",
+            "tambi",
+            "leia ",
+            "lire aussi",
+            "leggi anche",
+            "lees ook",
+            "czytaj",
+            "också",
+            "også",
+            "lue my",
             "lectur",
             "filed",
             "share",
@@ -158,6 +191,28 @@ static FURNITURE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
             "advert",
             "anzeige",
             "werbung",
+            "reklam",
+            "mainos",
+            "advertentie",
+            "реклама",
+            "Реклама",
+            "РЕКЛАМА",
+            "광고",
+            "広告",
+            "publicerad",
+            "uppdaterad",
+            "publisert",
+            "oppdatert",
+            "udgivet",
+            "opdateret",
+            "julkaistu",
+            "päivitetty",
+            "gepubliceerd",
+            "bijgewerkt",
+            "opublikowano",
+            "zaktualizowano",
+            "publikováno",
+            "aktualizováno",
             "publicidad",
             "publicit",
             "pubblicit",
@@ -213,6 +268,8 @@ pub fn conditionally(dom: &Dom<'_>, body: &mut Body, weigh_classes: bool) {
             in_figure[index] = in_figure[parent] || dom.slots[parent].name == "figure";
         }
     }
+    // Tables of data are the story's, whatever they hold.
+    let in_data_table = super::table::in_data_tables(dom, &body.roots);
     for root in body.roots.clone() {
         let end = dom.slot(root).end;
         live.clear();
@@ -222,7 +279,10 @@ pub fn conditionally(dom: &Dom<'_>, body: &mut Body, weigh_classes: bool) {
             let slot = dom.slot(i);
             let counts = &live[(i - root) as usize];
             let orphan = is_orphaned_label(slot.name, &slot.counts, counts);
-            if slot.hidden || !orphan && !should_remove(dom, i, counts, weigh_classes, &in_figure) {
+            if slot.hidden
+                || in_data_table[i as usize]
+                || !orphan && !should_remove(dom, i, counts, weigh_classes, &in_figure)
+            {
                 continue;
             }
             body.remove(i);
@@ -242,13 +302,13 @@ pub fn conditionally(dom: &Dom<'_>, body: &mut Body, weigh_classes: bool) {
 const MAX_LABEL_WEIGHT: u32 = 40;
 
 /// Whether a container is the label of a box whose contents were taken out: nearly all of
-/// it (four fifths or more) went, and what is left is a short line that is no sentence.
+/// it (three quarters or more) went, and what is left is a short line that is no sentence.
 fn is_orphaned_label(name: &str, before: &Counts, left: &Counts) -> bool {
     matches!(name, "div" | "section" | "aside")
         && left.chars > 0
         && left.weight() <= MAX_LABEL_WEIGHT
         && left.punct <= 1
-        && before.chars >= left.chars.saturating_mul(5)
+        && before.chars >= left.chars.saturating_mul(4)
 }
 
 fn should_remove(
@@ -319,9 +379,9 @@ fn subtract(a: &mut Counts, b: &Counts) {
     a.embeds = a.embeds.saturating_sub(b.embeds);
 }
 
-/// Takes furniture lines out of the body, and at its edges the title repeated, byline lines
-/// and short link lines.
-pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>) {
+/// Takes furniture lines out of the body, and at its edges the title repeated, byline lines,
+/// the authors' names on lines of their own and short link lines.
+pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>, authors: &[String]) {
     let title_key = title.map(key).unwrap_or_default();
     let lines = body.lines(dom);
     let mut kept = Vec::with_capacity(lines.len());
@@ -332,13 +392,31 @@ pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>) {
         // ones repeat for a reason (the same question put to each interviewee).
         let repeated = line.chars >= REPEATED_LINE_CHARS && !seen.insert(line.text.as_str());
         let teaser = line.link_chars > 0 && TEASER_END.is_match(&line.text);
-        let caption = line.text.is_ascii() && CAPTION_END.is_match(&line.text);
+        let caption = line.text.is_ascii() && CAPTION_END.is_match(&line.text)
+            || line.chars <= MAX_CAPTION_CHARS
+                && line.text.contains([':', '©', '/', '|'])
+                && CREDIT_END.is_match(&line.text);
         if repeated || teaser || caption || is_furniture(&line.text) {
             remove_line(dom, body, line);
         } else {
             kept.push(index);
         }
     }
+    // The byline's names on a line of their own near either edge (`By Jane Doe`, `Jane Doe
+    // and John Roe`, a name over the story or under it): the page's credit, not the story.
+    let names = NameLines::new(authors);
+    let count = kept.len();
+    let edge = |position: usize| position < EDGE_LINES || position + EDGE_LINES >= count;
+    let mut position = 0;
+    kept.retain(|&index| {
+        let line = &dom.lines[index];
+        let credit = edge(position) && names.is_credit(&line.text);
+        position += 1;
+        if credit {
+            remove_line(dom, body, line);
+        }
+        !credit
+    });
     // The top: the title again, then date / source / counter lines.
     for &index in kept.iter().take(EDGE_LINES) {
         let line = &dom.lines[index];
@@ -371,6 +449,54 @@ pub fn boilerplate(dom: &Dom<'_>, body: &mut Body, title: Option<&str>) {
     }
 }
 
+/// Words a credit line may hold besides the names: `By`, `and`, and their kin.
+static CREDIT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:by|and|von|und|por|y|e|par|et|di|door|en|av|og|och|ja|i|oraz|a)\b|[,&/|·•—–-]|作者|记者")
+        .expect("valid regex")
+});
+/// Letters and digits a name needs to be looked for.
+const MIN_NAME_KEY_CHARS: usize = 4;
+
+/// The story's authors, as keys, for telling a line that is only their names.
+struct NameLines {
+    keys: Vec<String>,
+}
+
+impl NameLines {
+    fn new(authors: &[String]) -> NameLines {
+        NameLines {
+            keys: authors
+                .iter()
+                .map(|a| key(a))
+                .filter(|k| k.chars().count() >= MIN_NAME_KEY_CHARS)
+                .collect(),
+        }
+    }
+
+    /// Whether `text` is one or more of the names and nothing but credit words.
+    fn is_credit(&self, text: &str) -> bool {
+        if self.keys.is_empty() || text.chars().count() > MAX_CREDIT_CHARS {
+            return false;
+        }
+        let whole = key(text);
+        if !self.keys.iter().any(|name| whole.contains(name.as_str())) {
+            return false;
+        }
+        let mut rest = key(&CREDIT_WORDS.replace_all(text, " "));
+        let mut found = false;
+        for name in &self.keys {
+            if let Some(at) = rest.find(name.as_str()) {
+                rest.replace_range(at..at + name.len(), "");
+                found = true;
+            }
+        }
+        found && rest.is_empty()
+    }
+}
+
+/// A credit line longer than this is a sentence that names the author.
+const MAX_CREDIT_CHARS: usize = 120;
+
 /// Removes a line: the largest element around it that holds nothing else, or else its text.
 fn remove_line(dom: &Dom<'_>, body: &mut Body, line: &Line) {
     let mut node = line.first;
@@ -401,6 +527,52 @@ mod tests {
     use super::*;
 
     #[test]
+    fn captions_end_with_their_credit_in_any_language() {
+        for text in [
+            "Der Bürgermeister eröffnet das Fest. Foto: Max Muster/dpa",
+            "Im Vorjahr kamen Tausende. Bild: Archiv",
+            "Le maire inaugure la fête. Photo : Jean Dupont",
+            "Der Trainer an der Seitenlinie. IMAGO/Max Muster",
+            "Rescue workers at the site, on Monday. Jane Doe/Getty Images",
+            "Rescue workers at the site | Getty Images",
+            "Ukrainas president vid mötet. Foto: Jane Doe/AP",
+            "Die Schule am Montag © Gemeinde Musterdorf",
+        ] {
+            assert!(CREDIT_END.is_match(text), "{text}");
+        }
+        for text in [
+            "The agency said it would publish the photo: a first for the museum.",
+            "He told AP.",
+            "Das Bild zeigt den Hafen, sagt der Fotograf.",
+            "The rights are reserved by the author © 2024.",
+        ] {
+            assert!(!CREDIT_END.is_match(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn lines_of_the_authors_names_alone_are_credits() {
+        let names = NameLines::new(&["Jane Doe".to_owned(), "John Roe".to_owned()]);
+        for text in [
+            "Jane Doe",
+            "By Jane Doe",
+            "By JANE DOE and John Roe",
+            "Von Jane Doe und John Roe",
+            "— Jane Doe, John Roe",
+        ] {
+            assert!(names.is_credit(text), "{text}");
+        }
+        for text in [
+            "Jane Doe said the vote was close.",
+            "By Jane Doe, with reporting by Max Mustermann",
+            "Doe",
+        ] {
+            assert!(!names.is_credit(text), "{text}");
+        }
+        assert!(!NameLines::new(&[]).is_credit("Jane Doe"));
+    }
+
+    #[test]
     fn furniture_lines() {
         for text in [
             "top",
@@ -422,6 +594,16 @@ mod tests {
             "Advert",
             "Anzeige",
             "Publicidad",
+            "Reklama",
+            "Реклама",
+            "Lesen Sie auch",
+            "Mehr zum Thema Hitze",
+            "Noticia relacionada",
+            "À lire aussi",
+            "Leggi anche:",
+            "ADVERTISING",
+            "Publicerad 22:31",
+            "Oppdatert 5. august 2024 kl. 10:12",
             "Published Jun 05, 2026",
             "Last updated 15 hours ago",
             "Updated: 3:15 p.m. ET",
@@ -441,6 +623,8 @@ mod tests {
             "Stop the top-down approach, the minister said.",
             "Published in 1998, the book sold 2 million copies and was translated into many languages.",
             "Stand der Dinge",
+            "Lesen Sie auch die Gedichte von Rilke, die der Autor im Gefängnis las und liebte.",
+            "Reklama w mediach społecznościowych rośnie szybko, mówią eksperci.",
         ] {
             assert!(!is_furniture(text), "{text}");
         }

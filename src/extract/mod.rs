@@ -10,6 +10,7 @@
 //! - `dom`: the parsed page numbered in document order, with text counts and lines.
 //! - `body`: a chosen body (subtrees minus removed nodes); `clean` takes boilerplate out of it;
 //!   `emit` writes it back as HTML.
+//! - `table`: which tables hold data (kept whole) rather than lay out the page.
 //! - `guard`: nesting deeper than [`guard::MAX_NESTING`] is cut off before parsing.
 //!
 //! Extraction is pure and synchronous (no I/O, no clock: `now` is a parameter) and CPU-bound:
@@ -33,6 +34,7 @@ mod meta;
 mod people;
 mod published;
 mod select;
+mod table;
 mod title;
 mod trs;
 

@@ -412,3 +412,39 @@ fn tables_and_subheads_stay_in_the_body() {
     assert!(article.body_text.contains("自贡"));
     assert!(!article.body_text.contains("首页"));
 }
+
+#[test]
+fn the_authors_names_on_lines_of_their_own_leave_the_body() {
+    // The byline sits inside the story's container, above it and again under it.
+    let paragraph = "The town council voted on Tuesday to rebuild the old bridge, after two \
+                     years of argument about its cost and about who should pay for it.";
+    let html = format!(
+        "<html><head><title>Council votes to rebuild the bridge</title>\
+         <meta name=author content=\"Jane Doe\"></head><body><h1>Council votes to rebuild the \
+         bridge</h1><div class=story><p class=who>By Jane Doe</p><p>{paragraph}</p>\
+         <p>{paragraph} Work starts in May.</p><p>{paragraph} It ends in June.</p>\
+         <p class=who>Jane Doe</p></div></body></html>"
+    );
+    let article = read(&html, "https://news.example/bridge", None).unwrap();
+    assert_eq!(article.authors, vec!["Jane Doe"]);
+    let lines: Vec<&str> = article.body_text.lines().collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines.iter().all(|l| !l.contains("Jane")), "{lines:?}");
+}
+
+#[test]
+fn a_caption_outside_figcaption_leaves_by_its_credit() {
+    // The caption sits in a plain block under the picture, as many CMSes set it.
+    let paragraph = "Der Gemeinderat hat am Dienstag beschlossen, die alte Brücke neu zu bauen, \
+                     nach zwei Jahren Streit über die Kosten und darüber, wer sie trägt.";
+    let html = format!(
+        "<html><head><title>Die Brücke wird neu gebaut</title></head><body><h1>Die Brücke \
+         wird neu gebaut</h1><div class=story><p>{paragraph}</p><div class=pic><img src=/b.jpg>\
+         <div>Die alte Brücke im Winter. Foto: Max Muster/dpa</div></div><p>{paragraph} Die \
+         Arbeiten beginnen im Mai.</p><p>{paragraph} Sie enden im Juni.</p></div></body></html>"
+    );
+    let article = read(&html, "https://news.example/bruecke", None).unwrap();
+    let lines: Vec<&str> = article.body_text.lines().collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(!article.body_text.contains("Foto"), "{lines:?}");
+}

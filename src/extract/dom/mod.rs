@@ -198,7 +198,8 @@ impl<'a> Dom<'a> {
                             let name = element.name();
                             slot.name = name;
                             slot.block = is_block(name);
-                            slot.hidden |= is_skipped(name) || is_hidden(element);
+                            let hidden_here = is_hidden(element);
+                            slot.hidden |= is_skipped(name) || hidden_here;
                             slot.counts.elements = 1;
                             let is_link = name == "a" && attr_of(element, "href").is_some();
                             if !slot.hidden {
@@ -212,7 +213,14 @@ impl<'a> Dom<'a> {
                                     _ => {}
                                 }
                             }
-                            if matches!(name, "input" | "select" | "textarea" | "button") {
+                            // A control's text is never shown (it is skipped), but the
+                            // control is: a shown one counts for the boxes around it.
+                            if matches!(name, "input" | "select" | "textarea" | "button")
+                                && !parent_hidden
+                                && !hidden_here
+                                && !attr_of(element, "type")
+                                    .is_some_and(|t| t.eq_ignore_ascii_case("hidden"))
+                            {
                                 slot.counts.inputs = 1;
                             }
                             if (slot.block || name == "br") && !slot.hidden {
@@ -265,6 +273,10 @@ impl<'a> Dom<'a> {
             if parent != NONE && !slots[i].hidden {
                 let counts = slots[i].counts;
                 slots[parent as usize].counts.add(&counts);
+            } else if parent != NONE {
+                // A skipped control still counts as one (see `inputs` above).
+                let inputs = slots[i].counts.inputs;
+                slots[parent as usize].counts.inputs += inputs;
             }
         }
         Dom { slots, lines }

@@ -66,3 +66,25 @@ fn text_hidden_behind_a_paywall_is_counted() {
         vec!["The first paragraph.", "The paragraph for subscribers."]
     );
 }
+
+#[test]
+fn shown_controls_count_for_the_boxes_around_them() {
+    // Controls are skipped for their text, yet a box of them is a form, not prose; a hidden
+    // field, or a control inside a hidden box, is no control the reader sees.
+    let html = Html::parse_document(
+        "<body><div id=box><p>Sign up</p><input type=email><input type=checkbox><button>Go\
+         </button><input type=hidden name=token><select><option>a</option></select></div>\
+         <div id=off style='display:none'><input type=text></div></body>",
+    );
+    let dom = Dom::build(&html);
+    let by_id = |id: &str| {
+        (0..dom.slots.len() as u32)
+            .find(|&i| dom.slot(i).attr("id") == Some(id))
+            .unwrap()
+    };
+    assert_eq!(dom.slot(by_id("box")).counts.inputs, 4);
+    assert_eq!(dom.slot(by_id("box")).counts.chars, "Signup".len() as u32);
+    assert_eq!(dom.slot(by_id("off")).counts.inputs, 0);
+    let body = dom.first_named("body").unwrap();
+    assert_eq!(dom.slot(body).counts.inputs, 4);
+}

@@ -188,3 +188,78 @@ fn an_embed_waiting_for_consent_is_not_the_story() {
     assert!(!has(&lines, "your consent"), "{lines:?}");
     assert!(!has(&lines, "podcast"), "{lines:?}");
 }
+
+#[test]
+fn a_form_or_poll_in_the_story_is_not_the_story() {
+    // A newsletter sign-up (an email field, a consent box) and a poll (one radio button per
+    // answer) sit between the paragraphs: their labels are the page's, not the story's.
+    let html = format!(
+        "<body><div class=\"story\"><p>{}</p>\
+         <form><label>Email <input type=text name=mail></label><label><input type=checkbox>\
+         I agree to receive emails</label><button>Sign up</button></form>\
+         <p>{}</p><div class=\"box\"><p>Which answer do you like best?</p>\
+         <label><input type=radio name=a>The first answer.</label>\
+         <label><input type=radio name=a>The second answer.</label>\
+         <label><input type=radio name=a>The third answer.</label></div><p>{}</p></div></body>",
+        prose(1, 3),
+        prose(2, 3),
+        prose(3, 3)
+    );
+    let lines = body_lines(&html);
+    assert!(has(&lines, "Paragraph 3 sentence 2"), "{lines:?}");
+    for furniture in ["I agree", "Email", "answer"] {
+        assert!(!has(&lines, furniture), "{furniture}: {lines:?}");
+    }
+}
+
+#[test]
+fn a_table_of_data_in_the_story_stays() {
+    // A status grid: a name per row and a tick (a picture) per column, no sentence in it.
+    let row = |name: &str| {
+        format!(
+            "<tr><td>{name}</td>{}</tr>",
+            "<td><img src=/tick.png></td>".repeat(4)
+        )
+    };
+    let rows: String = ["Load map", "Save map", "Sound settings", "Chat window"]
+        .iter()
+        .map(|n| row(n))
+        .collect();
+    let html = format!(
+        "<body><div class=\"post\"><p>{}</p><table><tr><td></td><td>Draft</td><td>Review\
+         </td><td>Mockup</td><td>Done</td></tr>{rows}</table><p>{}</p></div></body>",
+        prose(1, 3),
+        prose(2, 3)
+    );
+    let lines = body_lines(&html);
+    assert!(has(&lines, "Sound settings"), "{lines:?}");
+    assert!(has(&lines, "Mockup"), "{lines:?}");
+    assert!(has(&lines, "Paragraph 2 sentence 2"), "{lines:?}");
+}
+
+#[test]
+fn a_long_label_over_few_teasers_leaves_with_them() {
+    // Two teasers with pictures under a label of four words: the teasers are not five times
+    // the label's length, yet they are most of the box.
+    let teaser = |n: usize| {
+        format!(
+            "<li><a href=\"/other-{n}\"><img src=\"/t{n}.jpg\"></a><a href=\"/other-{n}\">How to \
+             plan a family trip number {n} on a budget</a></li>"
+        )
+    };
+    let html = format!(
+        "<body><div class=\"story\"><p>{}</p><p>{}</p>\
+         <div class=\"box\"><header><h3>Other People Are Reading</h3></header><ul>{}{}</ul>\
+         </div><p>{}</p><p>{}</p></div></body>",
+        prose(1, 3),
+        prose(2, 3),
+        teaser(1),
+        teaser(2),
+        prose(3, 3),
+        prose(4, 3)
+    );
+    let lines = body_lines(&html);
+    assert!(has(&lines, "Paragraph 3 sentence 0"), "{lines:?}");
+    assert!(!has(&lines, "family trip"), "{lines:?}");
+    assert!(!has(&lines, "Other People"), "{lines:?}");
+}
