@@ -20,6 +20,22 @@ pub fn admin_url() -> String {
 /// Runs `sql` on the database at `url`, on a thread and runtime of its own (so it may be
 /// called, and dropped, from inside a test's runtime).
 pub fn execute(url: &str, sql: &str) -> Result<(), String> {
+    simple_query(url, sql).map(drop)
+}
+
+/// The first column of the first row `sql` gives on the database at `url`, as text.
+pub fn query_text(url: &str, sql: &str) -> Result<Option<String>, String> {
+    Ok(simple_query(url, sql)?
+        .iter()
+        .find_map(|message| match message {
+            tokio_postgres::SimpleQueryMessage::Row(row) => row.get(0).map(str::to_owned),
+            _ => None,
+        }))
+}
+
+/// `sql` (any number of statements, simple query protocol) on a connection of its own, on a
+/// thread and runtime of its own.
+fn simple_query(url: &str, sql: &str) -> Result<Vec<tokio_postgres::SimpleQueryMessage>, String> {
     let (url, sql) = (url.to_owned(), sql.to_owned());
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -34,7 +50,7 @@ pub fn execute(url: &str, sql: &str) -> Result<(), String> {
                 .await
                 .map_err(|e| chain(&e))?;
             let driver = tokio::spawn(connection);
-            let done = client.batch_execute(&sql).await.map_err(|e| chain(&e));
+            let done = client.simple_query(&sql).await.map_err(|e| chain(&e));
             drop(client);
             let _ = driver.await;
             done
@@ -118,31 +134,4 @@ impl Drop for TestDatabase {
             eprintln!("cannot drop the test database {}: {e}", self.name);
         }
     }
-}
-
-/// The first column of the first row `sql` gives on the database at `url`, as text (simple
-/// query protocol), on a thread and runtime of its own.
-pub fn query_text(url: &str, sql: &str) -> Result<Option<String>, String> {
-    let (url, sql) = (url.to_owned(), sql.to_owned());
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| e.to_string())?;
-        runtime.block_on(async {
-            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-                .await
-                .map_err(|e| chain(&e))?;
-            let driver = tokio::spawn(connection);
-            let messages = client.simple_query(&sql).await.map_err(|e| chain(&e));
-            drop(client);
-            let _ = driver.await;
-            Ok(messages?.iter().find_map(|message| match message {
-                tokio_postgres::SimpleQueryMessage::Row(row) => row.get(0).map(str::to_owned),
-                _ => None,
-            }))
-        })
-    })
-    .join()
-    .map_err(|_| "the connecting thread panicked".to_owned())?
 }
