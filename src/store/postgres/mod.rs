@@ -228,8 +228,7 @@ impl Backend for PgStore {
     }
 
     fn find_first(&self, keys: &[ItemKey]) -> Result<Option<String>, StoreError> {
-        let keys: Vec<Vec<u8>> = keys.iter().map(ItemKey::to_bytes).collect();
-        self.run(|db| stories::find_first(db, keys))
+        Ok(self.find_each(keys)?.into_iter().flatten().next())
     }
 
     fn get(&self, id: &str) -> Result<Option<Item>, StoreError> {

@@ -170,22 +170,6 @@ pub(super) async fn find_each(
     Ok(rows.iter().map(|row| row.get(0)).collect())
 }
 
-/// The id under the first of `keys` (in their order) that is stored: one query.
-pub(super) async fn find_first(db: Db, keys: Vec<Vec<u8>>) -> Result<Option<String>, StoreError> {
-    let client = db.client().await?;
-    let statement = client
-        .prepare_cached(
-            // As in `find_each`: one lookup by primary key for each key.
-            "SELECT each.id FROM (
-                 SELECT (SELECT s.id FROM story_keys s WHERE s.key = k.key) AS id, k.place
-                 FROM unnest($1::bytea[]) WITH ORDINALITY AS k (key, place)) AS each
-             WHERE each.id IS NOT NULL ORDER BY each.place LIMIT 1",
-        )
-        .await?;
-    let row = client.query_opt(&statement, &[&keys]).await?;
-    Ok(row.map(|row| row.get(0)))
-}
-
 pub(super) async fn find(db: Db, key: Vec<u8>) -> Result<Option<String>, StoreError> {
     let client = db.client().await?;
     let statement = client
