@@ -42,8 +42,8 @@ pub struct SourceRun {
     pub id: String,
     pub status: SourceStatus,
     pub http_status: Option<u16>,
-    pub new: usize,
-    pub updated: usize,
+    pub new: u32,
+    pub updated: u32,
     /// How long the source's pass took (fetch, parse and store), in seconds.
     pub seconds: f64,
 }
@@ -87,8 +87,8 @@ pub struct SourceRecord<'a> {
     pub id: &'a str,
     pub status: SourceStatus,
     pub http_status: Option<u16>,
-    pub new: usize,
-    pub updated: usize,
+    pub new: u32,
+    pub updated: u32,
     pub seconds: f64,
 }
 

@@ -74,7 +74,7 @@ pub fn report_broken(
     schedule::record_failure(state, source, now, every, &failure);
     SourceReport {
         status: SourceStatus::Failed,
-        error: Some(message),
+        error: Some(message.into()),
         error_class: Some(ErrorClass::Broken),
         ..report
     }

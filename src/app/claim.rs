@@ -59,7 +59,7 @@ impl Claims {
         let mut on_host: Vec<Vec<(String, String)>> = vec![Vec::new(); hosts.len()];
         for rule in config {
             if let Some(&n) = numbers_by_name.get(host_of(&rule.url)) {
-                on_host[n].push((rule.id.clone(), rule.fingerprint.clone()));
+                on_host[n].push((rule.id.clone(), rule.fingerprint.to_string()));
             }
         }
         let keys: Vec<String> = hosts

@@ -74,7 +74,7 @@ async fn once(config: &Config) -> Tick {
                 eprintln!("beatwire: {line}");
             }
             Tick::Ran {
-                failed: report.failed().map(|s| s.id.clone()).collect(),
+                failed: report.failed().map(|s| s.id.to_string()).collect(),
             }
         }
         Ok(Err(error)) => {

@@ -212,20 +212,19 @@ async fn stream_passes(
         )
     });
     let _renewing = claims.as_ref().map(|c| renew_leases(run, c));
-    // Each source's report in its place (a blank one, which holds nothing on the heap, until
-    // the source is done), and how long its pass took: none for a source a shared run leaves
-    // to the others.
-    let mut done: Vec<report::SourceReport> = Vec::new();
-    done.resize_with(sources.len(), || {
-        report::SourceReport::new("", "", report::SourceStatus::Skipped)
-    });
-    let mut took: Vec<Option<Duration>> = vec![None; sources.len()];
-    let mut fold = |i: usize, report: report::SourceReport, pass: Duration| {
+    // Each report as its source is done, with where the source stands in `sources` and how
+    // long its pass took (a source a shared run leaves to the others has none). The room is
+    // reserved, not filled: memory is touched as sources finish, not all at the start.
+    let mut done: Vec<(u32, Duration, report::SourceReport)> = Vec::with_capacity(sources.len());
+    let mut fold = |i: usize, mut report: report::SourceReport, pass: Duration| {
         tracing::info!(source = %report.id, status = ?report.status, new = report.new,
             updated = report.updated, error = report.error.as_deref(), "source done");
+        if report.status == report::SourceStatus::Failed {
+            report.url = Some(sources[i].url.as_str().into());
+        }
         progress.source_done(&report);
-        done[i] = report;
-        took[i] = Some(pass);
+        // A config holds far fewer than 2^32 sources.
+        done.push((i as u32, pass, report));
     };
     // A host whose last source is done goes back to the store, for the next run that finds it due.
     let release = |claims: &Option<claim::Claims>, host: usize| {
@@ -280,10 +279,10 @@ async fn stream_passes(
         }
         fold(turn.source, report, took);
     }
-    // The blanks go in place: the reports are never copied into a list of their own.
-    let mut place = took.iter();
-    done.retain(|_| place.next().is_some_and(Option::is_some));
-    (done, took.into_iter().flatten().collect())
+    // Back in the order of feeds.toml, sorted in place; the reports keep their allocation.
+    done.sort_unstable_by_key(|(i, ..)| *i);
+    let took = done.iter().map(|(_, took, _)| *took).collect();
+    (done.into_iter().map(|(.., report)| report).collect(), took)
 }
 
 /// Keeps this run's leases alive while it works: renewed every third of their length, so a
@@ -335,15 +334,16 @@ fn spawn_pass(
         // it (`-v`, the progress bar) may be the last thing seen before a crash.
         if let Err(e) = run.flushes.flush(&run.store).await {
             report.status = report::SourceStatus::Failed;
-            report.error = Some(format!("{}: the store could not be flushed: {e}", rule.url));
+            report.error =
+                Some(format!("{}: the store could not be flushed: {e}", rule.url).into());
             report.error_class = Some(crate::model::ErrorClass::Store);
         }
         report
     });
     async move {
         task.await.unwrap_or_else(|e| report::SourceReport {
-            error: Some(format!("{url}: the pass broke off: {e}")),
-            ..report::SourceReport::new(&id, &url, report::SourceStatus::Failed)
+            error: Some(format!("{url}: the pass broke off: {e}").into()),
+            ..report::SourceReport::new(&id, report::SourceStatus::Failed)
         })
     }
 }

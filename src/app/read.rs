@@ -187,7 +187,7 @@ pub async fn read(reader: &Reader<'_>, document: Document<'_>) -> Result<Read, R
     };
     tracing::debug!(source = %rule.id, items = raws.len(), encoding = decoded.encoding.name(), "read");
     let outlet = Outlet {
-        name: rule.name.clone(),
+        name: rule.name().to_owned(),
         url: Some(rule.url.origin().ascii_serialization() + "/"),
     };
     let ctx = ItemContext {

@@ -14,32 +14,34 @@ pub use crate::model::SourceStatus;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceReport {
-    pub id: String,
+    pub id: Box<str>,
+    /// The source's URL, kept for a failed source only, whose failure line names it: a run of
+    /// 100,000 sources keeps every report to its end, and most need none.
     #[serde(skip)]
-    pub url: String,
+    pub url: Option<Box<str>>,
     pub status: SourceStatus,
-    pub error: Option<String>,
+    pub error: Option<Box<str>>,
     /// What kind of failure `error` is (see [`ErrorClass`]); also set when a source was
     /// skipped for a reason (gone, or its host asked to wait).
     pub error_class: Option<ErrorClass>,
-    pub new: usize,
-    pub updated: usize,
-    pub duplicates: usize,
-    pub filtered: usize,
+    pub new: u32,
+    pub updated: u32,
+    pub duplicates: u32,
+    pub filtered: u32,
     pub http_status: Option<u16>,
     /// Where the source's URL moved for good (301 / 308): update the config.
-    pub moved_to: Option<String>,
+    pub moved_to: Option<Box<str>>,
     /// Empty when the document read this run parsed as written (or none was read); else the
     /// feed was read only after repairs, one line per kind (`escaped 3 bare '&'`, `dropped 1
     /// incomplete items (broken or truncated)`): its publisher should fix it.
-    pub repairs: Vec<String>,
+    pub repairs: Box<[String]>,
 }
 
 impl SourceReport {
-    pub fn new(id: &str, url: &str, status: SourceStatus) -> SourceReport {
+    pub fn new(id: &str, status: SourceStatus) -> SourceReport {
         SourceReport {
-            id: id.to_owned(),
-            url: url.to_owned(),
+            id: id.into(),
+            url: None,
             status,
             error: None,
             error_class: None,
@@ -49,7 +51,7 @@ impl SourceReport {
             filtered: 0,
             http_status: None,
             moved_to: None,
-            repairs: Vec::new(),
+            repairs: Box::default(),
         }
     }
 
@@ -100,9 +102,10 @@ impl RunReport {
         self.failed()
             .map(|s| {
                 let error = s.error.as_deref().unwrap_or("failed");
+                let url = s.url.as_deref().unwrap_or_default();
                 // Errors name their URL; said once is enough when it is the source's own.
                 let error = error
-                    .strip_prefix(s.url.as_str())
+                    .strip_prefix(url)
                     .and_then(|rest| rest.strip_prefix(": "))
                     .unwrap_or(error);
                 // A broken source answers well; the class says why it is a failure at all.
@@ -110,7 +113,7 @@ impl RunReport {
                     Some(ErrorClass::Broken) => "broken: ",
                     _ => "",
                 };
-                format!("source {} ({}): {class}{error}", s.id, s.url)
+                format!("source {} ({url}): {class}{error}", s.id)
             })
             .collect()
     }
@@ -118,9 +121,14 @@ impl RunReport {
     /// "3 sources: 2 ok, 1 failed; 12 new, 1 updated; 40 stories in feed.xml"
     pub fn summary_line(&self) -> String {
         let count = |status| self.sources.iter().filter(|s| s.status == status).count();
-        let new: usize = self.sources.iter().map(|s| s.new).sum();
-        let updated: usize = self.sources.iter().map(|s| s.updated).sum();
-        let filtered: usize = self.sources.iter().map(|s| s.filtered).sum();
+        let total = |count: fn(&SourceReport) -> u32| -> u64 {
+            self.sources.iter().map(|s| u64::from(count(s))).sum()
+        };
+        let (new, updated, filtered) = (
+            total(|s| s.new),
+            total(|s| s.updated),
+            total(|s| s.filtered),
+        );
         let mut line = format!(
             "{} sources: {} ok, {} not modified, {} skipped, {} failed; {new} new, {updated} updated, {filtered} filtered out",
             self.sources.len(),

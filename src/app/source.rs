@@ -121,15 +121,18 @@ pub fn prepare(rule: &SourceRule, run: &Run) -> Result<SourceState, SourceReport
         Ok(state) => state,
         Err(e) => return Err(failed(rule, e.to_string(), None)),
     };
-    if !run.force && !schedule::is_due(&state, &rule.fingerprint, run.now) {
+    if !run.force && !schedule::is_due(&state, rule.fingerprint.as_str(), run.now) {
         tracing::debug!(source = %rule.id, "not due");
-        let mut report = SourceReport::new(&rule.id, rule.url.as_str(), SourceStatus::Skipped);
-        report.moved_to = state.moved_to;
+        let mut report = SourceReport::new(&rule.id, SourceStatus::Skipped);
+        report.moved_to = state.moved_to.map(String::into_boxed_str);
         if let Some(since) = state.gone_since {
-            report.error = Some(format!(
-                "gone since {} (HTTP 410): edit or remove it in the config",
-                since.format("%Y-%m-%d %H:%M UTC")
-            ));
+            report.error = Some(
+                format!(
+                    "gone since {} (HTTP 410): edit or remove it in the config",
+                    since.format("%Y-%m-%d %H:%M UTC")
+                )
+                .into(),
+            );
             report.error_class = Some(ErrorClass::Gone);
         }
         return Err(report);
@@ -159,13 +162,13 @@ pub async fn process(rule: &SourceRule, mut state: SourceState, run: &Arc<Run>) 
             broken: Some(message),
             ..
         }) => {
-            state.stories += report.new as u64;
+            state.stories += u64::from(report.new);
             tracing::warn!(source = %rule.id, url, error = %message, "source broken");
             alarm::report_broken(&mut state, &rule.id, run.now, every, report, message)
         }
         Ok(outcome) => {
             schedule::record_success(&mut state, run.now, every, outcome.freshness);
-            state.stories += outcome.report.new as u64;
+            state.stories += u64::from(outcome.report.new);
             outcome.report
         }
         Err(error) => {
@@ -189,14 +192,14 @@ pub async fn process(rule: &SourceRule, mut state: SourceState, run: &Arc<Run>) 
             report
         }
     };
-    report.moved_to = state.moved_to.clone();
+    report.moved_to = state.moved_to.as_deref().map(Box::from);
     // A document read this run replaces what the last one needed; without one, it stands.
     if let Some(repairs) = repairs {
         state.repairs.clone_from(&repairs);
-        report.repairs = repairs;
+        report.repairs = repairs.into_boxed_slice();
     }
     // Whatever the outcome: the schedule now belongs to this configuration.
-    state.config_hash = Some(rule.fingerprint.clone());
+    state.config_hash = Some(rule.fingerprint.to_string());
     if let Err(e) = run.store.set_source_state(&rule.id, &state) {
         return failed(rule, format!("cannot record the source's state: {e}"), None);
     }
@@ -213,9 +216,9 @@ fn broken_or(found: Option<Found>, error: SourceError, tz: Tz) -> SourceError {
 
 fn failed(rule: &SourceRule, error: String, http_status: Option<u16>) -> SourceReport {
     SourceReport {
-        error: Some(error),
+        error: Some(error.into()),
         http_status,
-        ..SourceReport::new(&rule.id, rule.url.as_str(), SourceStatus::Failed)
+        ..SourceReport::new(&rule.id, SourceStatus::Failed)
     }
 }
 
@@ -226,7 +229,7 @@ async fn pass(
     state: &mut SourceState,
     repairs: &mut Option<Vec<String>>,
 ) -> Result<Outcome, SourceError> {
-    let mut report = SourceReport::new(&rule.id, rule.url.as_str(), SourceStatus::Ok);
+    let mut report = SourceReport::new(&rule.id, SourceStatus::Ok);
     let fetched = run
         .fetcher
         .get(&fetch_url(rule, state), &state.validators)
@@ -301,7 +304,7 @@ async fn pass(
     let listed = read.listed;
     let unread = read.unread();
     let page_warnings = read.page_warnings();
-    report.filtered = read.filtered();
+    report.filtered = u32::try_from(read.filtered()).unwrap_or(u32::MAX);
     freshness.feed_ttl = read
         .ttl
         .map(|minutes| std::time::Duration::from_secs(u64::from(minutes) * 60));
@@ -315,10 +318,8 @@ async fn pass(
             };
             return Err(broken_or(found, error, tz));
         }
-        report.error = Some(format!(
-            "{} story page(s) not read, first: {first}",
-            unread.len()
-        ));
+        report.error =
+            Some(format!("{} story page(s) not read, first: {first}", unread.len()).into());
     } else {
         // With stories left unread, the same list page must be read again next time.
         state.body_hash = Some(body_hash);

@@ -43,7 +43,7 @@ impl Progress for Bar {
         if report.status == SourceStatus::Failed {
             self.bar.set_message(format!("{} failed", report.id));
         } else {
-            self.bar.set_message(report.id.clone());
+            self.bar.set_message(report.id.to_string());
         }
         self.bar.inc(1);
     }

@@ -101,7 +101,9 @@ fn parse_in_parts(
     let root = Table::new("", doc.as_table() as &dyn TableLike, 0..0);
     root.deny_unknown(TOP_KEYS, &mut report);
     let head = head(&root, path, &mut report);
-    let mut list = SourceList::default();
+    // Room for every source at once (each part but the last holds `SOURCES_PER_PART`): a list
+    // grown by doubling held about twice the sources for a moment, and was copied to do it.
+    let mut list = SourceList::with_capacity(parts.len() * parts::SOURCES_PER_PART);
     for part in parts {
         let doc = Document::parse(text.get(part.clone())?).ok()?;
         if doc.as_table().iter().any(|(key, _)| key != "source") {

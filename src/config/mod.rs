@@ -33,7 +33,7 @@ use url::Url;
 
 pub use problem::{ConfigError, Problem};
 pub use selftest::{ExpectedDate, SourceTest, normalise_space};
-pub use source::{ArticleRule, ListRule, SourceRule};
+pub use source::{ArticleRule, Fingerprint, ListRule, SourceRule};
 pub use value::{Css, Pattern};
 
 use crate::store::Location;

@@ -23,8 +23,8 @@ use crate::model::SourceKind;
 pub struct SourceRule {
     /// Stable and unique; `[a-z0-9-]`.
     pub id: String,
-    /// The outlet, shown in `<source>`; the id when not given.
-    pub name: String,
+    /// The outlet, shown in `<source>`, when given; [`SourceRule::name`] falls back to the id.
+    pub name: Option<Box<str>>,
     pub url: Url,
     pub kind: SourceKind,
     /// Overrides `[fetch].every`.
@@ -37,7 +37,7 @@ pub struct SourceRule {
     pub filter: bool,
     /// Hosts that serve the same pages, lowercase: links on any of them are compared as links
     /// on the first (identity rule 2). Empty, or at least two hosts.
-    pub aliases: Vec<String>,
+    pub aliases: Box<[String]>,
     /// How to find stories on the page; always present for `kind = "page"`, never for feeds.
     /// Boxed, as are `article` and `site`: most sources have none, and a beat of 100,000
     /// sources holds every rule from start to end.
@@ -45,18 +45,58 @@ pub struct SourceRule {
     /// How to read a story page; `None` means generic extraction.
     pub article: Option<Box<ArticleRule>>,
     /// `[[source.test]]`: articles `check --online` reads to confirm the rules still work.
-    pub tests: Vec<SourceTest>,
+    pub tests: Box<[SourceTest]>,
     /// A label that groups sources (the folder of `opml export`); it does not tag stories.
-    pub category: Option<String>,
+    pub category: Option<Box<str>>,
     /// The site a feed belongs to (OPML's `htmlUrl`), when known.
     pub site: Option<Box<Url>>,
     /// The first 16 hex digits of a SHA-256 over the source's keys and values as written
     /// (sub-tables included, `[[source.test]]` left out): editing any of them, a selector say,
     /// changes it.
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
+}
+
+/// A source's fingerprint: 16 lowercase hex digits, held in place rather than on the heap (a
+/// beat of 100,000 sources holds every one from start to end).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint([u8; 16]);
+
+impl Fingerprint {
+    /// The fingerprint of the first eight bytes of `digest`.
+    fn of(digest: &[u8]) -> Fingerprint {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut digits = [b'0'; 16];
+        for (pair, byte) in digits.chunks_exact_mut(2).zip(digest) {
+            pair[0] = HEX[usize::from(byte >> 4)];
+            pair[1] = HEX[usize::from(byte & 0x0f)];
+        }
+        Fingerprint(digits)
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only `of` makes one, from ASCII hex digits.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Fingerprint({})", self.as_str())
+    }
 }
 
 impl SourceRule {
+    /// The outlet, shown in `<source>`: the name given, else the id.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+
     /// The source's zone, or the beat's.
     pub fn timezone_or(&self, beat: Tz) -> Tz {
         self.timezone.unwrap_or(beat)
@@ -125,6 +165,16 @@ impl Default for SourceList {
         SourceList {
             first_seen: HashMap::new(),
             rules: Some(Vec::new()),
+        }
+    }
+}
+
+impl SourceList {
+    /// An empty list with room for `sources`.
+    pub(super) fn with_capacity(sources: usize) -> Self {
+        SourceList {
+            first_seen: HashMap::with_capacity(sources),
+            rules: Some(Vec::with_capacity(sources)),
         }
     }
 }
@@ -211,7 +261,7 @@ fn source(t: &Table<'_>, report: &mut Report<'_>) -> (Option<SourceRule>, Option
     let rule = (|| {
         let id = id.clone()?.value;
         Some(SourceRule {
-            name: name.map_or_else(|| id.clone(), |n| n.value),
+            name: name.map(|n| n.value.into_boxed_str()),
             id,
             url: url?.value,
             kind,
@@ -219,15 +269,15 @@ fn source(t: &Table<'_>, report: &mut Report<'_>) -> (Option<SourceRule>, Option
             encoding,
             timezone,
             filter,
-            aliases,
+            aliases: aliases.into_boxed_slice(),
             list: if kind == SourceKind::Page {
                 Some(Box::new(list?))
             } else {
                 None
             },
             article,
-            tests: tests?,
-            category: category.map(|c| c.value),
+            tests: tests?.into_boxed_slice(),
+            category: category.map(|c| c.value.into_boxed_str()),
             site,
             fingerprint: fingerprint(t.inner, report.text()),
         })
@@ -319,7 +369,7 @@ fn article_rule(t: &Table<'_>, report: &mut Report<'_>) -> ArticleRule {
 }
 
 /// Hashes every `key.path = value` of the table, values as written, in document order.
-fn fingerprint(table: &dyn TableLike, text: &str) -> String {
+fn fingerprint(table: &dyn TableLike, text: &str) -> Fingerprint {
     fn feed(hasher: &mut Sha256, prefix: &str, table: &dyn TableLike, text: &str) {
         for (key, item) in table.iter() {
             // Self-tests change nothing about how the source is fetched or read.
@@ -351,6 +401,22 @@ fn fingerprint(table: &dyn TableLike, text: &str) -> String {
     }
     let mut hasher = Sha256::new();
     feed(&mut hasher, "", table, text);
-    let digest = hasher.finalize();
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    Fingerprint::of(&hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fingerprint_spells_the_first_eight_bytes_of_its_digest_in_lowercase_hex() {
+        // The form stores already hold as a source's `config_hash`: a fingerprint written any
+        // other way would make every source look edited after an upgrade.
+        let digest = [0x01, 0xab, 0x00, 0xff, 0x10, 0x9c, 0x7e, 0x42, 0xee, 0xee];
+        let expected: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        let fingerprint = Fingerprint::of(&digest);
+        assert_eq!(fingerprint.as_str(), expected);
+        assert_eq!(fingerprint.as_str(), "01ab00ff109c7e42");
+        assert_eq!(fingerprint.to_string(), expected);
+    }
 }

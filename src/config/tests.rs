@@ -101,7 +101,7 @@ fn valid_config_is_typed_and_paths_resolve_against_its_folder() {
 
     let feed = config.source("cq-feed").unwrap();
     assert_eq!(
-        (feed.name.as_str(), feed.kind, feed.filter),
+        (feed.name(), feed.kind, feed.filter),
         ("cq-feed", SourceKind::Feed, true)
     );
     assert_eq!((feed.list.is_none(), feed.article.is_none()), (true, true));
@@ -110,7 +110,7 @@ fn valid_config_is_typed_and_paths_resolve_against_its_folder() {
 
     let page = config.source("scjjrb").unwrap();
     assert_eq!(
-        (page.name.as_str(), page.kind, page.filter),
+        (page.name(), page.kind, page.filter),
         ("四川经济日报", SourceKind::Page, false)
     );
     assert_eq!(page.url.as_str(), "http://example.com/jjxz/");
@@ -264,11 +264,11 @@ fn the_fingerprint_follows_the_source_text_not_its_comments() {
         let text = format!(
             "{BEAT}[[source]]\nid = \"a\"\nurl = \"https://example.com/\"\nkind = \"page\"\n{comment}\n[source.list]\nitem = \"{selector}\"\n"
         );
-        load(&text).sources[0].fingerprint.clone()
+        load(&text).sources[0].fingerprint
     };
     let base = source("ul li", "");
-    assert_eq!(base.len(), 16);
-    assert!(base.chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(base.as_str().len(), 16);
+    assert!(base.as_str().chars().all(|c| c.is_ascii_hexdigit()));
     assert_eq!(source("ul li", "# the list of 今日西南"), base);
     assert_ne!(source("ul.news li", ""), base);
     let two = load(&format!(
@@ -328,7 +328,7 @@ fn aliases_and_dedup_window_are_read_and_checked() {
     ));
     assert_eq!(config.beat.dedup_window, Duration::from_secs(3 * 86_400));
     assert_eq!(
-        config.sources[0].aliases,
+        *config.sources[0].aliases,
         ["www.example.cn", "m.example.cn"]
     );
     assert_eq!(

@@ -84,7 +84,7 @@ pub fn status(config: &Config) -> anyhow::Result<StatusReport> {
             &rule.id,
             rule.url.as_str(),
             state,
-            &rule.fingerprint,
+            rule.fingerprint.as_str(),
         ));
     }
     Ok(StatusReport { sources })

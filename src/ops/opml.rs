@@ -40,8 +40,8 @@ pub fn export_sources(config: &Config) -> Result<String, OpmlError> {
     let mut document = document(&config.beat.title);
     for source in config.sources.iter().filter(|s| s.kind == SourceKind::Feed) {
         let outline = opml::Outline {
-            text: source.name.clone(),
-            title: Some(source.name.clone()),
+            text: source.name().to_owned(),
+            title: Some(source.name().to_owned()),
             r#type: Some("rss".to_owned()),
             xml_url: Some(source.url.to_string()),
             html_url: source.site.as_deref().map(Url::to_string),
@@ -59,12 +59,12 @@ pub fn export_sources(config: &Config) -> Result<String, OpmlError> {
             }
             Some(category) => match outlines
                 .iter_mut()
-                .find(|o| o.xml_url.is_none() && o.text == *category)
+                .find(|o| o.xml_url.is_none() && *o.text == **category)
             {
                 Some(folder) => folder.outlines.push(outline),
                 None => outlines.push(opml::Outline {
-                    text: category.clone(),
-                    title: Some(category.clone()),
+                    text: category.to_string(),
+                    title: Some(category.to_string()),
                     outlines: vec![outline],
                     ..opml::Outline::default()
                 }),

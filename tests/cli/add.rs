@@ -75,7 +75,7 @@ async fn a_feed_url_becomes_a_feed_source_and_the_rest_of_the_file_is_untouched(
     let source = config.source("127-0-0-1-jjxz").unwrap();
     assert_eq!(source.kind, SourceKind::Feed);
     assert_eq!(source.url.as_str(), url);
-    assert_eq!(source.name, "四川经济日报 · 经济协作");
+    assert_eq!(source.name(), "四川经济日报 · 经济协作");
     assert_eq!(source.category.as_deref(), Some("产业协作"));
     assert_eq!(
         source.site.as_ref().map(|u| u.as_str()),
@@ -124,7 +124,7 @@ async fn a_derived_id_is_made_unique_and_an_explicit_one_is_kept() {
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
-        load(dir.path()).source("cqrb").unwrap().name,
+        load(dir.path()).source("cqrb").unwrap().name(),
         "重庆日报 · 区域合作"
     );
     // An explicit id that is taken is refused, not renamed.
@@ -179,7 +179,7 @@ async fn a_page_naming_one_feed_adds_that_feed() {
     let source = &config.sources[0];
     assert_eq!(source.url.as_str(), site.url("/atom.xml"));
     assert_eq!(source.kind, SourceKind::Feed);
-    assert_eq!(source.name, "重庆日报 · 区域合作");
+    assert_eq!(source.name(), "重庆日报 · 区域合作");
 }
 
 #[tokio::test]
@@ -231,7 +231,7 @@ async fn several_feeds_on_a_page_need_a_choice_or_yes() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let config = load(dir.path());
     assert_eq!(config.sources[1].url.as_str(), site.url("/feed.json"));
-    assert_eq!(config.sources[1].name, "云南日报 · 开放合作");
+    assert_eq!(config.sources[1].name(), "云南日报 · 开放合作");
 }
 
 #[tokio::test]

@@ -226,7 +226,7 @@ fn import_adds_nested_feeds_with_their_folder_and_skips_known_ones() {
         .map(|s| {
             (
                 s.id.as_str(),
-                s.name.as_str(),
+                s.name(),
                 s.category.as_deref(),
                 s.site.as_ref().map(|u| u.as_str()),
             )
@@ -291,8 +291,8 @@ fn import_of_an_export_gives_the_same_sources_back() {
             .map(|s| {
                 (
                     s.url.to_string(),
-                    s.name,
-                    s.category,
+                    s.name().to_owned(),
+                    s.category.map(String::from),
                     s.site.map(|u| u.to_string()),
                 )
             })

@@ -91,7 +91,7 @@ async fn built(dir: &Path, site: &TestSite) -> (usize, String) {
         publish: false,
     };
     let report = app::run(&config, &options, long_ago()).await.expect("run");
-    let pruned = report.sources[0].new;
+    let pruned = report.sources[0].new as usize;
     assert!(pruned > 0, "{:?}", report.sources);
     // `run` prunes too: the stories of long ago leave, each leaving a tombstone.
     let (code, _, stderr) = run(&["run"], dir).await;

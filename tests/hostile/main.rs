@@ -88,7 +88,7 @@ fn source<'a>(report: &'a RunReport, id: &str) -> &'a SourceReport {
     report
         .sources
         .iter()
-        .find(|s| s.id == id)
+        .find(|s| &*s.id == id)
         .expect("the source is in the report")
 }
 
@@ -409,7 +409,7 @@ async fn sources_run_in_parallel_yet_a_shared_story_is_stored_once() {
         .replace("stall_timeout = \"500ms\"", "stall_timeout = \"20s\"");
     let config = write_config(dir.path(), &patient, &sources);
     let (report, _) = run(&config, true, Utc::now()).await;
-    let new: usize = report.sources.iter().map(|s| s.new).sum();
-    let duplicates: usize = report.sources.iter().map(|s| s.duplicates).sum();
+    let new: u32 = report.sources.iter().map(|s| s.new).sum();
+    let duplicates: u32 = report.sources.iter().map(|s| s.duplicates).sum();
     assert_eq!((new, duplicates), (150, 7 * 150), "{report:#?}");
 }

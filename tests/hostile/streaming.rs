@@ -56,7 +56,7 @@ async fn a_slow_hosts_sources_first_in_the_config_do_not_hold_up_a_fast_host() {
         *last_fast - slow_arrivals[2]
     );
     // The report keeps the order of feeds.toml, whatever order the passes ended in.
-    let ids: Vec<&str> = report.sources.iter().map(|s| s.id.as_str()).collect();
+    let ids: Vec<&str> = report.sources.iter().map(|s| &*s.id).collect();
     let mut expected: Vec<String> = (0..18).map(|i| format!("slow-{i}")).collect();
     expected.extend((0..10).map(|i| format!("fast-{i}")));
     assert_eq!(ids, expected);

@@ -74,7 +74,7 @@ async fn try_predicts_what_run_stores_for_every_source_kind() {
 
     let mut compared = 0;
     for (trial, source) in trials.iter().zip(&report.sources) {
-        assert_eq!(trial.id, source.id);
+        assert_eq!(*trial.id, *source.id);
         assert_eq!(source.status, SourceStatus::Ok, "{source:?}");
         let kept: Vec<_> = trial
             .stories
@@ -83,13 +83,13 @@ async fn try_predicts_what_run_stores_for_every_source_kind() {
             .collect();
         let dropped = trial.stories.len() - kept.len();
         assert_eq!(
-            dropped, source.filtered,
+            dropped, source.filtered as usize,
             "the filter's verdicts of {}",
             trial.id
         );
         assert_eq!(
             kept.len(),
-            source.new + source.duplicates,
+            (source.new + source.duplicates) as usize,
             "stories of {}",
             trial.id
         );

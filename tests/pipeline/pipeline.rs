@@ -282,7 +282,7 @@ async fn broken_sources_fail_alone_and_the_feed_keeps_what_was_stored() {
     let config = Config::load(&write_config(dir.path(), &sources)).unwrap();
     let report = app::run(&config, &forced(true), now()).await.unwrap();
 
-    let by_id = |id: &str| report.sources.iter().find(|s| s.id == id).unwrap();
+    let by_id = |id: &str| report.sources.iter().find(|s| &*s.id == id).unwrap();
     assert_eq!(by_id("good").status, SourceStatus::Ok);
     assert_eq!(by_id("flaky").new, 3);
     let error = |id: &str| by_id(id).error.clone().unwrap_or_default();
@@ -317,7 +317,7 @@ async fn broken_sources_fail_alone_and_the_feed_keeps_what_was_stored() {
         Answer::ok("text/html", "<html><body>维护中</body></html>"),
     );
     let report = app::run(&config, &forced(true), now()).await.unwrap();
-    let flaky = report.sources.iter().find(|s| s.id == "flaky").unwrap();
+    let flaky = report.sources.iter().find(|s| &*s.id == "flaky").unwrap();
     assert_eq!(flaky.status, SourceStatus::Failed);
     let (feed, _) = read_feed(&report.published.unwrap().path);
     assert_eq!(feed.entries.len(), 6);
