@@ -121,8 +121,9 @@ impl fmt::Debug for Store {
 /// pages a run writes (every source's state, its stories and their indexes) would otherwise
 /// stay cached to the end: a run of 100,000 sources peaked near 900 MB. Reads that miss go to
 /// the OS page cache. sled counts pages as written on disk, and holds about half as much again
-/// in memory.
-const CACHE_CAPACITY: u64 = 16 * 1024 * 1024;
+/// in memory. At 100,000 sources answering 304, 8 MiB instead of 16 took 8 MB off the peak at
+/// the same wall time (`bench/fetch.sh 100000 64 20`).
+const CACHE_CAPACITY: u64 = 8 * 1024 * 1024;
 
 /// How long `open` keeps trying while sled's file lock is still held.
 pub const OPEN_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
