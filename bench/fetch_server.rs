@@ -7,8 +7,12 @@
 //!
 //! ```text
 //! fetch_bench_server --dir DIR [--hosts 50] [--sources 1000] [--delay-ms 20]
-//!                    [--concurrency 32] [--interval-ms 250] [--interval-sources 10]
+//!                    [--concurrency 32] [--interval-ms 250] [--interval-sources 10] [--port 0]
 //! ```
+//!
+//! `--port` serves on a given port instead of one the system picks: a pass repeated on a kept
+//! work directory (`KEEP=1 bench/fetch.sh`) must find its sources at the URLs they were first
+//! fetched from, or their validators do not apply.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -32,6 +36,9 @@ struct Options {
     concurrency: usize,
     interval: Duration,
     interval_sources: usize,
+    /// The port every host listens on; 0 lets the system choose one (a bench run repeating a
+    /// pass on a kept store needs the port its sources were first fetched on).
+    port: u16,
 }
 
 #[derive(Debug, Default)]
@@ -121,6 +128,7 @@ fn options() -> Options {
         concurrency: 32,
         interval: Duration::from_millis(250),
         interval_sources: 10,
+        port: 0,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
@@ -134,6 +142,7 @@ fn options() -> Options {
             "--concurrency" => options.concurrency = number() as usize,
             "--interval-ms" => options.interval = Duration::from_millis(number()),
             "--interval-sources" => options.interval_sources = number() as usize,
+            "--port" => options.port = u16::try_from(number()).expect("a port"),
             other => panic!("unknown option {other}"),
         }
     }
@@ -146,7 +155,7 @@ async fn main() {
     let log = Arc::new(Mutex::new(Log::default()));
     // Every host on the same port; a port taken on one of them means trying another.
     let (listeners, port) = 'bind: loop {
-        let first = tokio::net::TcpListener::bind((ip(0), 0))
+        let first = tokio::net::TcpListener::bind((ip(0), options.port))
             .await
             .expect("bind");
         let port = first.local_addr().expect("addr").port();
@@ -154,6 +163,7 @@ async fn main() {
         for host in 1..options.hosts {
             match tokio::net::TcpListener::bind(SocketAddr::new(ip(host), port)).await {
                 Ok(listener) => listeners.push(listener),
+                Err(error) if options.port != 0 => panic!("port {port} on host {host}: {error}"),
                 Err(_) => continue 'bind,
             }
         }
