@@ -100,6 +100,9 @@ pub fn is_postgres_url(text: &str) -> bool {
 /// written (the config file), before anything connects. The reason names the option at
 /// fault, never a value, so a password cannot show.
 pub fn check_postgres_url(url: &str) -> Result<(), String> {
+    // The TLS parameters first: tokio-postgres reads neither `sslrootcert` nor the modes that
+    // verify (see `postgres::tls`).
+    let (url, _) = super::postgres::split_tls(url, |_| None).map_err(|e| e.to_string())?;
     url.parse::<tokio_postgres::Config>()
         .map(|_| ())
         .map_err(|e| super::error::chain(&e))

@@ -12,4 +12,5 @@ mod publish;
 mod schema;
 mod sharing;
 mod stories;
+mod tls;
 mod transfer;

@@ -22,7 +22,10 @@ mod schema;
 mod sharing;
 mod state;
 mod stories;
+mod tls;
 mod transfer;
+
+pub(crate) use tls::split as split_tls;
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -31,7 +34,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
-use tokio_postgres::NoTls;
 
 use self::bridge::Bridge;
 pub use self::schema::SCHEMA_VERSION;
@@ -138,12 +140,17 @@ impl PgStore {
     /// Connects to the database at `url` and brings its schema up to date (see `schema.rs`).
     pub fn open(url: &str) -> Result<PgStore, StoreError> {
         let shown: Arc<str> = redact(url).into();
-        let mut config: tokio_postgres::Config =
-            url.parse()
-                .map_err(|e: tokio_postgres::Error| StoreError::Connect {
-                    url: shown.to_string(),
-                    reason: chain(&e),
-                })?;
+        let refused = |reason: String| StoreError::Connect {
+            url: shown.to_string(),
+            reason,
+        };
+        let (url, tls) =
+            tls::split(url, |name| std::env::var(name).ok()).map_err(|e| refused(e.to_string()))?;
+        let mut config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e: tokio_postgres::Error| refused(chain(&e)))?;
+        config.ssl_mode(tls.ssl_mode());
+        let connector = tls.connector().map_err(|e| refused(e.to_string()))?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
@@ -151,7 +158,7 @@ impl PgStore {
         config.options(&options);
         let manager = Manager::from_config(
             config,
-            NoTls,
+            connector,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
