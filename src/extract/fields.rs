@@ -166,6 +166,16 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
             continue;
         }
         if !names.iter().all(|n| is_acronym(n)) {
+            // Metadata often names only the first of several authors: when the page's author
+            // markup names each of them and more, the markup's list is the byline.
+            if matches!(&rule, Rule::Meta(kind) if kind == "JSON-LD author") {
+                let marked = not_outlet(from_markup());
+                let keys: Vec<String> = marked.iter().map(|n| title::key(n)).collect();
+                if marked.len() > names.len() && names.iter().all(|n| keys.contains(&title::key(n)))
+                {
+                    return Some((marked, Rule::Meta("itemprop/rel author".to_owned())));
+                }
+            }
             return Some((names, rule));
         }
         agency = agency.or(Some((names, rule)));

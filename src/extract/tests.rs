@@ -433,6 +433,35 @@ fn the_authors_names_on_lines_of_their_own_leave_the_body() {
 }
 
 #[test]
+fn the_byline_s_authors_win_when_the_metadata_names_only_the_first() {
+    // JSON-LD names one author; the page's author boxes name her and a co-author.
+    let paragraph = "Kommunestyret vedtok tirsdag å bygge den gamle brua på nytt, etter to år \
+                     med strid om hva den koster og om hvem som skal betale for den.";
+    let boxes = "<div class=people>\
+         <div class=card itemscope itemtype=\"http://schema.org/Person\"><address>\
+         <a rel=author href=\"mailto:o@example.no\">Ola Nordmann</a></address></div>\
+         <div class=card itemscope itemtype=\"http://schema.org/Person\"><address>\
+         <a rel=author href=\"mailto:k@example.no\">Kari Nordmann</a></address></div></div>";
+    let page = |linked: &str| {
+        format!(
+            "<html><head><title>Brua bygges på nytt</title>\
+             <script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\
+             \"headline\":\"Brua bygges på nytt\",\"author\":[{linked}]}}</script></head>\
+             <body><h1>Brua bygges på nytt</h1>{boxes}<div class=story><p>{paragraph}</p>\
+             <p>{paragraph} Arbeidet starter i mai.</p><p>{paragraph} Det slutter i juni.</p>\
+             </div></body></html>"
+        )
+    };
+    let one = page("{\"@type\":\"Person\",\"name\":\"Kari Nordmann\"}");
+    let article = read(&one, "https://news.example/brua", None).unwrap();
+    assert_eq!(article.authors, vec!["Ola Nordmann", "Kari Nordmann"]);
+    // Metadata naming someone the boxes do not keeps its own word.
+    let other = page("{\"@type\":\"Person\",\"name\":\"Per Hansen\"}");
+    let article = read(&other, "https://news.example/brua", None).unwrap();
+    assert_eq!(article.authors, vec!["Per Hansen"]);
+}
+
+#[test]
 fn a_caption_outside_figcaption_leaves_by_its_credit() {
     // The caption sits in a plain block under the picture, as many CMSes set it.
     let paragraph = "Der Gemeinderat hat am Dienstag beschlossen, die alte Brücke neu zu bauen, \

@@ -1,8 +1,9 @@
 //! Authors the markup marks as such: an element with `itemprop="author"` (its `itemprop="name"`
 //! inside, or its text), a link with `rel="author"`, an hCard `class="author vcard"` (its
 //! `fn`). The first marked element and the marked
-//! elements beside it in the same block are the byline; those further down the page belong to
-//! comments and teasers of other stories.
+//! elements beside it in the same block are the byline, with the blocks of marks that follow
+//! it with nothing to read between (a box for each author); marks further down the page belong
+//! to comments and teasers of other stories.
 //!
 //! Under the title, a link to an author's page (`/author/jane-rowe`, `/autoren/…`) names an
 //! author too.
@@ -39,8 +40,55 @@ pub fn marked_authors(dom: &Dom<'_>, end: u32) -> (Vec<String>, Vec<String>) {
     let Some(first) = (0..limit).find(|&i| is_marked(dom, i)) else {
         return (Vec::new(), Vec::new());
     };
-    // The block holding the first mark holds the byline.
-    let mut block = first;
+    let (mut people, mut organisations) = (Vec::new(), Vec::new());
+    let mut i = first;
+    // The block holding the first mark holds the byline, and so do the blocks of marks that
+    // follow it with nothing to read between (an author box each).
+    let mut end = block_end(dom, first).min(limit);
+    loop {
+        while i < end {
+            if !is_marked(dom, i) {
+                i += 1;
+                continue;
+            }
+            let slot = &dom.slots[i];
+            let name_slot = (i + 1..slot.end as usize)
+                .find(|&j| {
+                    let inner = &dom.slots[j];
+                    has_word(inner.attr("itemprop"), "name") || has_word(inner.attr("class"), "fn")
+                })
+                .unwrap_or(i);
+            let text = element_text(dom, name_slot);
+            let is_org = slot
+                .attr("itemtype")
+                .is_some_and(|t| t.contains("Organization") || t.contains("organization"));
+            if text.chars().count() <= MAX_CREDIT_CHARS {
+                if is_org {
+                    organisations.push(text);
+                } else {
+                    for name in names_in_credit(&text) {
+                        if !people.contains(&name) {
+                            people.push(name);
+                        }
+                    }
+                }
+            }
+            i = (slot.end as usize).max(i + 1);
+        }
+        let Some(next) = (end..limit).find(|&j| is_marked(dom, j)) else {
+            break;
+        };
+        if has_text(dom, end..next) {
+            break;
+        }
+        (i, end) = (next, block_end(dom, next).min(limit).max(next + 1));
+    }
+    (people, organisations)
+}
+
+/// The end of the block that holds node `i`.
+fn block_end(dom: &Dom<'_>, i: usize) -> usize {
+    let mut block = i;
     while !dom.slots[block].block {
         let parent = dom.slots[block].parent as usize;
         if parent >= block {
@@ -48,39 +96,19 @@ pub fn marked_authors(dom: &Dom<'_>, end: u32) -> (Vec<String>, Vec<String>) {
         }
         block = parent;
     }
-    let end = (dom.slots[block].end as usize).min(dom.slots.len());
-    let (mut people, mut organisations) = (Vec::new(), Vec::new());
-    let mut i = first;
-    while i < end {
-        if !is_marked(dom, i) {
-            i += 1;
-            continue;
-        }
-        let slot = &dom.slots[i];
-        let name_slot = (i + 1..slot.end as usize)
-            .find(|&j| {
-                let inner = &dom.slots[j];
-                has_word(inner.attr("itemprop"), "name") || has_word(inner.attr("class"), "fn")
-            })
-            .unwrap_or(i);
-        let text = element_text(dom, name_slot);
-        let is_org = slot
-            .attr("itemtype")
-            .is_some_and(|t| t.contains("Organization") || t.contains("organization"));
-        if text.chars().count() <= MAX_CREDIT_CHARS {
-            if is_org {
-                organisations.push(text);
-            } else {
-                for name in names_in_credit(&text) {
-                    if !people.contains(&name) {
-                        people.push(name);
-                    }
-                }
-            }
-        }
-        i = (slot.end as usize).max(i + 1);
-    }
-    (people, organisations)
+    (dom.slots[block].end as usize).min(dom.slots.len())
+}
+
+/// Whether any text to read lies in the nodes of `range`.
+fn has_text(dom: &Dom<'_>, range: std::ops::Range<usize>) -> bool {
+    range.into_iter().any(|j| {
+        !dom.slots[j].hidden
+            && dom.slots[j]
+                .node
+                .value()
+                .as_text()
+                .is_some_and(|t| !t.trim().is_empty())
+    })
 }
 
 /// The people named by links to authors' pages on `lines`.
@@ -215,5 +243,19 @@ mod tests {
         let hcard = r#"<span class="author vcard"><a class="url fn n" href="/a/">Gregor
             Example</a></span>"#;
         assert_eq!(marked(hcard, None), ["Gregor Example"]);
+    }
+
+    #[test]
+    fn author_boxes_one_after_another_are_one_byline_and_a_box_after_text_is_not() {
+        let html = r#"<section class="meta"><div class="people">
+            <div class="card" itemscope itemtype="http://schema.org/Person"><address>
+              <a rel="author" href="mailto:k@example.no"><span>Kari</span> <span>Nordmann</span></a>
+            </address></div>
+            <div class="card" itemscope itemtype="http://schema.org/Person"><address>
+              <a rel="author" href="mailto:o@example.no"><span>Ola</span> <span>Nordmann</span></a>
+            </address></div></div></section>
+            <p>Story text.</p>
+            <div class="card"><address><a rel="author" href="/a/x">Another Writer</a></address></div>"#;
+        assert_eq!(marked(html, None), ["Kari Nordmann", "Ola Nordmann"]);
     }
 }
