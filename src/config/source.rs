@@ -62,14 +62,12 @@ pub struct SourceRule {
 pub struct Fingerprint([u8; 16]);
 
 impl Fingerprint {
-    /// The fingerprint of the first eight bytes of `digest`.
+    /// The fingerprint of the first eight bytes of `digest` (a SHA-256, so there are 32).
     fn of(digest: &[u8]) -> Fingerprint {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut digits = [b'0'; 16];
-        for (pair, byte) in digits.chunks_exact_mut(2).zip(digest) {
-            pair[0] = HEX[usize::from(byte >> 4)];
-            pair[1] = HEX[usize::from(byte & 0x0f)];
-        }
+        let mut first = [0; 8];
+        first.copy_from_slice(&digest[..8]);
+        let mut digits = [0; 16];
+        digits.copy_from_slice(format!("{:016x}", u64::from_be_bytes(first)).as_bytes());
         Fingerprint(digits)
     }
 

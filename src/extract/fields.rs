@@ -153,29 +153,38 @@ pub fn authors(dom: &Dom<'_>, meta: &Meta, regions: &Regions<'_>) -> Option<(Vec
     let mut agency = None;
     let story_end = regions.after.first().map_or(u32::MAX, |l| l.first);
     // Each kind is read only when the ones before it named no one.
-    let from_markup = || marked_authors(dom, story_end).0;
+    let marked = std::cell::OnceCell::new();
+    let from_markup = || {
+        marked
+            .get_or_init(|| marked_authors(dom, story_end).0)
+            .clone()
+    };
     let from_links = || author_links(dom, &regions.head);
-    let structured: [(&dyn Fn() -> Vec<String>, Rule); 3] = [
+    // Metadata often names only the first of several authors: author markup that names each
+    // of them and more is read before it.
+    let linked_names = not_outlet(linked.clone());
+    let markup_fuller = !linked_names.is_empty() && {
+        let keys: Vec<String> = not_outlet(from_markup())
+            .iter()
+            .map(|n| title::key(n))
+            .collect();
+        keys.len() > linked_names.len()
+            && linked_names.iter().all(|n| keys.contains(&title::key(n)))
+    };
+    let mut structured: [(&dyn Fn() -> Vec<String>, Rule); 3] = [
         (&|| linked.clone(), Rule::Meta("JSON-LD author".to_owned())),
         (&from_markup, Rule::Meta("itemprop/rel author".to_owned())),
         (&from_links, Rule::Generic("link to an author's page")),
     ];
+    if markup_fuller {
+        structured.swap(0, 1);
+    }
     for (read, rule) in structured {
         let names = not_outlet(read());
         if names.is_empty() {
             continue;
         }
         if !names.iter().all(|n| is_acronym(n)) {
-            // Metadata often names only the first of several authors: when the page's author
-            // markup names each of them and more, the markup's list is the byline.
-            if matches!(&rule, Rule::Meta(kind) if kind == "JSON-LD author") {
-                let marked = not_outlet(from_markup());
-                let keys: Vec<String> = marked.iter().map(|n| title::key(n)).collect();
-                if marked.len() > names.len() && names.iter().all(|n| keys.contains(&title::key(n)))
-                {
-                    return Some((marked, Rule::Meta("itemprop/rel author".to_owned())));
-                }
-            }
             return Some((names, rule));
         }
         agency = agency.or(Some((names, rule)));

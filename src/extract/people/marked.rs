@@ -248,10 +248,10 @@ mod tests {
     #[test]
     fn author_boxes_one_after_another_are_one_byline_and_a_box_after_text_is_not() {
         let html = r#"<section class="meta"><div class="people">
-            <div class="card" itemscope itemtype="http://schema.org/Person"><address>
+            <div class="card"><address>
               <a rel="author" href="mailto:k@example.no"><span>Kari</span> <span>Nordmann</span></a>
             </address></div>
-            <div class="card" itemscope itemtype="http://schema.org/Person"><address>
+            <div class="card"><address>
               <a rel="author" href="mailto:o@example.no"><span>Ola</span> <span>Nordmann</span></a>
             </address></div></div></section>
             <p>Story text.</p>

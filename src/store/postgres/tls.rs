@@ -89,6 +89,9 @@ pub enum TlsError {
 /// `url` without its `sslmode` and `sslrootcert` parameters, and the TLS they (or `env`, for
 /// what the URL does not say) ask for. `env` is `std::env::var` but for tests.
 pub fn split(url: &str, env: impl Fn(&str) -> Option<String>) -> Result<(String, Tls), TlsError> {
+    // By hand rather than with `url::Url`: a PostgreSQL URL may list several hosts
+    // (`postgres://a,b/db`), which is no URL to it; only the query is read, and the rest is
+    // handed on as written.
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
     let (mut mode, mut root_cert) = (None, None);
     let mut kept = Vec::new();
